@@ -1,0 +1,49 @@
+/**
+ * Every error the project raises on purpose is a {@link BotError}: a namespaced `code` that callers
+ * switch on, a `hint` telling the user what to do, and `retryable` for background work.
+ * Error metadata never holds message text or secrets (SPEC §3).
+ */
+export type BotErrorCode =
+  | "input.bad_week"
+  | "input.bad_timezone"
+  | "input.bad_emoji"
+  | "input.bad_option"
+  | "input.not_found"
+  | "input.not_an_export"
+  | "input.bad_export_file"
+  | "store.conflict"
+  | "store.corrupt"
+  | "store.unavailable"
+  | "weeknote.bad_transition"
+  | "summariser.failed";
+
+export interface BotErrorOptions {
+  /** What the user should do about it, in one sentence. */
+  hint?: string;
+  cause?: unknown;
+  /** True when the same call may succeed later (a busy database, a rate limit). Default false. */
+  retryable?: boolean;
+}
+
+export class BotError extends Error {
+  override readonly name = "BotError";
+  readonly code: BotErrorCode;
+  readonly hint: string | undefined;
+  readonly retryable: boolean;
+
+  constructor(code: BotErrorCode, message: string, options: BotErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.retryable = options.retryable ?? false;
+  }
+
+  /** One line for a terminal: the message, then what to do. */
+  toUserLine(): string {
+    return this.hint ? `${this.message}. ${this.hint}` : this.message;
+  }
+}
+
+export function isBotError(error: unknown, code?: BotErrorCode): error is BotError {
+  return error instanceof BotError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,102 @@
+import { BotError } from "./errors.ts";
+
+/** Where a highlight goes in the note (SPEC §2). Order is the order of the rendered note. */
+export const SECTIONS = ["highlights", "challenges", "thanks", "coming_up", "tune"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export function isSection(value: string): value is Section {
+  return (SECTIONS as readonly string[]).includes(value);
+}
+
+/** Default emoji → section map of SPEC §1, keyed by Slack short names. */
+export const DEFAULT_EMOJI_SECTIONS: Readonly<Record<string, Section>> = {
+  star: "highlights",
+  star2: "highlights",
+  glowing_star: "highlights",
+  raised_hands: "thanks",
+  clap: "thanks",
+  pray: "thanks",
+  crystal_ball: "coming_up",
+  soon: "coming_up",
+  construction: "challenges",
+  warning: "challenges",
+  notes: "tune",
+  musical_note: "tune",
+  headphones: "tune",
+};
+
+/**
+ * Resolves emoji aliases to one canonical short name, so that `+1` and `thumbsup` are one emoji.
+ * Built from an emoji data set outside the domain (see adapters/emoji); the identity resolver knows
+ * no aliases.
+ */
+export interface EmojiAliases {
+  canonical(name: string): string;
+}
+
+export const NO_ALIASES: EmojiAliases = { canonical: (name) => name };
+
+// Slack appends a tone to a reaction name: `clap::skin-tone-3` (Slack reactions.add docs). Only
+// that exact suffix is stripped; `star-struck` stays itself.
+const SKIN_TONE = /::skin-tone-[2-6]$/;
+
+/** `Clap::skin-tone-3` → `clap`; `thumbsup` → `+1` (given aliases); never a prefix match. */
+export function normaliseEmojiName(raw: string, aliases: EmojiAliases = NO_ALIASES): string {
+  const name = raw.trim().replace(/^:|:$/g, "").toLowerCase().replace(SKIN_TONE, "");
+  return aliases.canonical(name);
+}
+
+/** Emoji (canonical short names) → section, as a team or the CLI chose it. */
+export class EmojiSectionMap {
+  private readonly bySection: ReadonlyMap<string, Section>;
+  readonly aliases: EmojiAliases;
+
+  constructor(entries: Iterable<readonly [string, Section]>, aliases: EmojiAliases = NO_ALIASES) {
+    this.aliases = aliases;
+    const map = new Map<string, Section>();
+    for (const [name, section] of entries) {
+      map.set(normaliseEmojiName(name, aliases), section);
+    }
+    this.bySection = map;
+  }
+
+  static defaults(aliases: EmojiAliases = NO_ALIASES): EmojiSectionMap {
+    return new EmojiSectionMap(Object.entries(DEFAULT_EMOJI_SECTIONS), aliases);
+  }
+
+  /** The section a raw reaction name files under, or undefined when it is not a chosen emoji. */
+  sectionOf(rawReaction: string): Section | undefined {
+    return this.bySection.get(normaliseEmojiName(rawReaction, this.aliases));
+  }
+
+  /** The chosen emoji (canonical names) with their sections. */
+  entries(): [string, Section][] {
+    return [...this.bySection.entries()];
+  }
+}
+
+/**
+ * Parses the CLI's `--emoji` value: `NAME[=SECTION],...`, such as `star,tada=thanks,+1`. A name
+ * without a section takes its default section (SPEC §1), or `highlights` when it has none.
+ * @throws BotError `input.bad_emoji` on an empty list, an empty name or an unknown section.
+ */
+export function parseEmojiOption(value: string, aliases: EmojiAliases = NO_ALIASES): EmojiSectionMap {
+  const defaults = EmojiSectionMap.defaults(aliases);
+  const entries: [string, Section][] = [];
+  for (const part of value.split(",")) {
+    const [rawName = "", rawSection, ...extra] = part.split("=").map((s) => s.trim());
+    const name = rawName.replace(/^:|:$/g, "");
+    if (!name || extra.length > 0) {
+      throw new BotError("input.bad_emoji", `"${part.trim()}" in --emoji is not NAME or NAME=SECTION`, {
+        hint: "Write emoji as a comma-separated list such as star,tada=thanks,crystal_ball=coming_up",
+      });
+    }
+    if (rawSection !== undefined && !isSection(rawSection)) {
+      throw new BotError("input.bad_emoji", `Unknown section "${rawSection}" for emoji ${name}`, {
+        hint: `Sections are ${SECTIONS.join(", ")}`,
+      });
+    }
+    entries.push([name, rawSection ?? defaults.sectionOf(name) ?? "highlights"]);
+  }
+  return new EmojiSectionMap(entries, aliases);
+}

@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { BotError } from "./errors.ts";
+import { SECTIONS } from "./sections.ts";
+
+/** One line of a note, citing the highlights it came from by id (see Highlight.id). */
+export const WeeknoteItemSchema = z.object({
+  text: z.string().min(1),
+  /** Display names of the people the item is about or by, in order. */
+  authors: z.array(z.string()),
+  highlightIds: z.array(z.string()),
+});
+
+/** A titled part of the note body; `coming_up` and `tune` live in their own fields instead. */
+export const WeeknoteSectionSchema = z.object({
+  section: z.enum(SECTIONS),
+  heading: z.string().min(1),
+  /** Optional short narrative paragraph before the items. */
+  summary: z.string().optional(),
+  items: z.array(WeeknoteItemSchema),
+});
+
+/**
+ * The one document model of a weeknote (SPEC §3), whatever made it (LLM, offline, a person). Every
+ * renderer (Markdown, JSON, Block Kit, Adaptive Card, HTML) takes this shape.
+ */
+export const WeeknoteDocumentSchema = z.object({
+  /** Week key, `2026-W13`. */
+  week: z.string().regex(/^\d{4}-W\d{2}$/),
+  /** Whole title, e.g. `weeknotes 2026-W13 — bins go digital — a cyber drill`. */
+  title: z.string().min(1),
+  /** The 2–4 theme phrases the title is made of (0 for an empty week). */
+  themes: z.array(z.string().min(1)).max(4),
+  intro: z.string(),
+  sections: z.array(WeeknoteSectionSchema),
+  /** "Into next week…": what is coming up. */
+  intoNextWeek: z.array(WeeknoteItemSchema),
+  /** Tune of the week. */
+  tune: WeeknoteItemSchema.optional(),
+  /** How the draft was made: summariser, model, prompt version, number of highlights. */
+  footer: z.string(),
+});
+
+export type WeeknoteItem = z.infer<typeof WeeknoteItemSchema>;
+export type WeeknoteSection = z.infer<typeof WeeknoteSectionSchema>;
+export type WeeknoteDocument = z.infer<typeof WeeknoteDocumentSchema>;
+
+/** Weeknote statuses (SPEC §2); only a draft can be approved, edited, regenerated or skipped. */
+export type WeeknoteStatus = "draft" | "approved" | "skipped";
+
+export type RevisionOrigin = "llm" | "offline" | "human";
+
+/** One version of a weeknote's text. Times are UTC epoch ms. */
+export interface Revision {
+  /** 1, 2, 3… within its weeknote. */
+  readonly number: number;
+  readonly origin: RevisionOrigin;
+  /** The LLM model, for `llm` revisions. */
+  readonly model: string | undefined;
+  /** Hash or name of the prompt used, for `llm` revisions; the summariser version otherwise. */
+  readonly promptVersion: string | undefined;
+  readonly highlightIds: readonly string[];
+  readonly document: WeeknoteDocument;
+  readonly markdown: string;
+  /** Who made it (a user id), for `human` revisions. */
+  readonly author: string | undefined;
+  readonly createdAtMs: number;
+}
+
+/** The note of one team for one week. */
+export interface Weeknote {
+  readonly workspace: string;
+  readonly team: string;
+  /** Week key, `2026-W13`. */
+  readonly week: string;
+  readonly status: WeeknoteStatus;
+  readonly revisions: readonly Revision[];
+  /** Set once approved: who approved which revision, when (UTC epoch ms). */
+  readonly approval: { readonly by: string; readonly revision: number; readonly atMs: number } | undefined;
+}
+
+/**
+ * Checks that a weeknote in `status` may take `action`.
+ * @throws BotError `weeknote.bad_transition`
+ */
+export function assertDraft(
+  status: WeeknoteStatus,
+  action: "approve" | "edit" | "regenerate" | "skip",
+): void {
+  if (status !== "draft") {
+    throw new BotError("weeknote.bad_transition", `Cannot ${action} a weeknote that is already ${status}`);
+  }
+}
+
+/**
+ * Validates an untrusted document (an LLM's output, a stored row).
+ * @throws BotError `summariser.failed` listing what is wrong.
+ */
+export function parseWeeknoteDocument(value: unknown): WeeknoteDocument {
+  const result = WeeknoteDocumentSchema.safeParse(value);
+  if (!result.success) {
+    throw new BotError("summariser.failed", `Not a weeknote document: ${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
