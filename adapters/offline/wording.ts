@@ -1,0 +1,38 @@
+/**
+ * Small wording helpers for the offline summariser. Lengths are in user-perceived characters
+ * (grapheme clusters, through Intl.Segmenter), so a cut never splits an emoji or a combining mark.
+ */
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * The opening of `text` up to `max` graphemes: the first line, cut at the last sentence end or
+ * word boundary that fits, with `…` when anything was left out.
+ */
+export function excerpt(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const parts = [...graphemes.segment(flat)].map((s) => s.segment);
+  if (parts.length <= max) {
+    return flat;
+  }
+  const head = parts.slice(0, max - 1).join("");
+  const sentenceEnd = Math.max(head.lastIndexOf(". "), head.lastIndexOf("! "), head.lastIndexOf("? "));
+  if (sentenceEnd > head.length / 2) {
+    return `${head.slice(0, sentenceEnd + 1)} …`;
+  }
+  const space = head.lastIndexOf(" ");
+  return `${(space > head.length / 2 ? head.slice(0, space) : head).trimEnd()}…`;
+}
+
+/** `bins-digital` → `bins digital`; `team_kbc` → `team kbc`; other scripts kept as they are. */
+export function humaniseChannel(name: string): string {
+  return name.replace(/[-_]+/g, " ").trim() || name;
+}
+
+/** `["a", "b", "c"]` → `a, b and c`. */
+export function joinPhrases(phrases: readonly string[]): string {
+  if (phrases.length <= 1) {
+    return phrases.join("");
+  }
+  return `${phrases.slice(0, -1).join(", ")} and ${phrases.at(-1)}`;
+}

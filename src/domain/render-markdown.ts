@@ -1,0 +1,47 @@
+import type { WeeknoteDocument, WeeknoteItem } from "./weeknote.ts";
+
+/**
+ * Renders a weeknote as CommonMark: `# title`, intro, one `##` part per section, "Into next
+ * week", "Tune of the week", then the footer in italics after a rule. Pure; the text of items is
+ * plain text as stored (it is not re-escaped for Slack: that is the Slack renderer's job).
+ */
+export function renderMarkdown(doc: WeeknoteDocument): string {
+  const parts: string[] = [`# ${oneLine(doc.title)}`];
+  if (doc.intro.trim()) {
+    parts.push(doc.intro.trim());
+  }
+  for (const section of doc.sections) {
+    const lines = [`## ${oneLine(section.heading)}`];
+    if (section.summary?.trim()) {
+      lines.push("", section.summary.trim());
+    }
+    if (section.items.length > 0) {
+      lines.push("", ...section.items.map(renderItem));
+    }
+    parts.push(lines.join("\n"));
+  }
+  if (doc.intoNextWeek.length > 0) {
+    parts.push(["## Into next week", "", ...doc.intoNextWeek.map(renderItem)].join("\n"));
+  }
+  if (doc.tune) {
+    parts.push(`## Tune of the week\n\n${itemText(doc.tune)}`);
+  }
+  if (doc.footer.trim()) {
+    parts.push(`---\n\n_${oneLine(doc.footer)}_`);
+  }
+  return `${parts.join("\n\n")}\n`;
+}
+
+function renderItem(item: WeeknoteItem): string {
+  // Continuation lines are indented so a multi-line message stays inside its bullet.
+  return `- ${itemText(item).replace(/\n/g, "\n  ")}`;
+}
+
+function itemText(item: WeeknoteItem): string {
+  const text = item.text.trim();
+  return item.authors.length > 0 ? `${text} (${item.authors.join(", ")})` : text;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { summariseOffline } from "../../adapters/offline/offline-summariser.ts";
+import { excerpt } from "../../adapters/offline/wording.ts";
+import { renderMarkdown } from "../../src/domain/render-markdown.ts";
+import { parseWeeknoteDocument } from "../../src/domain/weeknote.ts";
+import { makeHighlight } from "../support/highlights.ts";
+
+const t0 = Date.parse("2026-03-24T10:00:00Z");
+
+const week = [
+  makeHighlight({
+    postedAtMs: t0,
+    channelId: "C1",
+    channelName: "bins-digital",
+    text: "Bin booking went live in beta",
+    authorName: "Priya",
+  }),
+  makeHighlight({
+    postedAtMs: t0 + 1000,
+    channelId: "C1",
+    channelName: "bins-digital",
+    text: "First 200 bookings in a day",
+    authorName: "Sam",
+  }),
+  makeHighlight({
+    postedAtMs: t0 + 2000,
+    channelId: "C2",
+    channelName: "website",
+    text: "Accessibility audit done",
+    authorName: "Sam",
+  }),
+  makeHighlight({
+    postedAtMs: t0 + 3000,
+    channelId: "C3",
+    channelName: "cyber",
+    text: "Ran the cyber drill",
+    authorName: "Ade",
+  }),
+  makeHighlight({
+    postedAtMs: t0 + 4000,
+    section: "thanks",
+    text: "Thanks Jo for covering the phones",
+    authorName: "Priya",
+  }),
+  makeHighlight({
+    postedAtMs: t0 + 5000,
+    section: "coming_up",
+    text: "Show and tell on Thursday",
+    authorName: "Ade",
+  }),
+  makeHighlight({
+    postedAtMs: t0 + 6000,
+    section: "challenges",
+    text: "Payments API was down for an hour",
+    authorName: "Sam",
+  }),
+  makeHighlight({
+    postedAtMs: t0 + 7000,
+    section: "tune",
+    text: "Tune: Little Simz — Gorilla",
+    authorName: "Jo",
+  }),
+];
+
+describe("offline summariser", () => {
+  it("writes a valid document with a themed title from the busiest channels", () => {
+    const doc = parseWeeknoteDocument(
+      summariseOffline({ week: "2026-W13", teamName: "Digital", highlights: week }),
+    );
+    expect(doc.title).toBe("weeknotes 2026-W13 — bins digital — cyber — website");
+    expect(doc.themes).toEqual(["bins digital", "cyber", "website"]);
+    expect(doc.sections.map((s) => s.heading)).toEqual([
+      "Bins digital",
+      "Cyber",
+      "Website",
+      "Challenges",
+      "Thanks",
+    ]);
+    expect(doc.intoNextWeek.map((i) => i.text)).toEqual(["Show and tell on Thursday"]);
+    expect(doc.tune?.text).toBe("Tune: Little Simz — Gorilla");
+    expect(doc.footer).toMatch(/offline summariser .* from 8 highlights tagged in 2026-W13/);
+  });
+
+  it("cites every highlight exactly once and names its author", () => {
+    const doc = summariseOffline({ week: "2026-W13", teamName: "Digital", highlights: week });
+    const items = [
+      ...doc.sections.flatMap((s) => s.items),
+      ...doc.intoNextWeek,
+      ...(doc.tune ? [doc.tune] : []),
+    ];
+    expect(items.flatMap((i) => i.highlightIds).sort()).toEqual(week.map((h) => h.id).sort());
+    expect(doc.sections[0]?.items[0]?.authors).toEqual(["Priya"]);
+  });
+
+  it("is deterministic whatever the input order", () => {
+    const a = summariseOffline({ week: "2026-W13", teamName: "Digital", highlights: week });
+    const b = summariseOffline({ week: "2026-W13", teamName: "Digital", highlights: [...week].reverse() });
+    expect(renderMarkdown(b)).toBe(renderMarkdown(a));
+  });
+
+  it("uses the series number when the team keeps one", () => {
+    const doc = summariseOffline({
+      week: "2026-W13",
+      teamName: "Digital",
+      highlights: week,
+      seriesNumber: "3.12",
+    });
+    expect(doc.title.startsWith("3.12 — weeknotes — ")).toBe(true);
+  });
+
+  it("borrows words from the most-tagged highlights when everything is in #general", () => {
+    const general = [
+      makeHighlight({
+        postedAtMs: t0,
+        text: "Budget signed off for next year",
+        tags: [
+          { user: "U1", reaction: "star" },
+          { user: "U2", reaction: "star" },
+        ],
+      }),
+      makeHighlight({ postedAtMs: t0 + 1, text: "New starter: welcome Kim" }),
+    ];
+    const doc = summariseOffline({ week: "2026-W13", teamName: "Digital", highlights: general });
+    expect(doc.themes).toEqual(["Budget signed off for next year", "New starter: welcome Kim"]);
+  });
+
+  it("writes an empty week as a valid note that says nothing was tagged", () => {
+    const doc = parseWeeknoteDocument(
+      summariseOffline({ week: "2026-W13", teamName: "Digital", highlights: [] }),
+    );
+    expect(doc.title).toBe("weeknotes 2026-W13 — a quiet week");
+    expect(doc.intro).toMatch(/Nothing was tagged/);
+    expect(doc.sections).toEqual([]);
+    expect(doc.footer).toMatch(/from 0 highlights/);
+  });
+});
+
+describe("excerpt", () => {
+  it("keeps short text and cuts long text at a word with an ellipsis", () => {
+    expect(excerpt("short  text\nhere", 50)).toBe("short text here");
+    const cut = excerpt("word ".repeat(100), 40);
+    expect(cut.endsWith("…")).toBe(true);
+    expect([...cut].length).toBeLessThanOrEqual(40);
+  });
+
+  it("never splits an emoji sequence", () => {
+    const family = "👨‍👩‍👧‍👦";
+    const cut = excerpt(family.repeat(50), 10);
+    expect(cut).toBe(`${family.repeat(9)}…`);
+  });
+});

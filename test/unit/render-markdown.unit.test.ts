@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { renderMarkdown } from "../../src/domain/render-markdown.ts";
+import type { WeeknoteDocument } from "../../src/domain/weeknote.ts";
+
+const doc: WeeknoteDocument = {
+  week: "2026-W13",
+  title: "weeknotes 2026-W13 — bins go digital\n— a cyber drill",
+  themes: ["bins go digital", "a cyber drill"],
+  intro: "We had a busy week.",
+  sections: [
+    {
+      section: "highlights",
+      heading: "Bins go digital",
+      summary: "The booking form is live.",
+      items: [{ text: "Line one\nline two", authors: ["Priya", "Sam"], highlightIds: ["C1/1.000100"] }],
+    },
+  ],
+  intoNextWeek: [{ text: "Show and tell", authors: [], highlightIds: [] }],
+  tune: { text: "Gorilla", authors: ["Jo"], highlightIds: ["C2/2.000200"] },
+  footer: "Drafted offline.",
+};
+
+describe("renderMarkdown", () => {
+  it("renders title, intro, sections, into next week, tune and footer", () => {
+    expect(renderMarkdown(doc)).toBe(
+      [
+        "# weeknotes 2026-W13 — bins go digital — a cyber drill",
+        "",
+        "We had a busy week.",
+        "",
+        "## Bins go digital",
+        "",
+        "The booking form is live.",
+        "",
+        "- Line one",
+        "  line two (Priya, Sam)",
+        "",
+        "## Into next week",
+        "",
+        "- Show and tell",
+        "",
+        "## Tune of the week",
+        "",
+        "Gorilla (Jo)",
+        "",
+        "---",
+        "",
+        "_Drafted offline._",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("leaves out empty parts", () => {
+    const bare = renderMarkdown({ ...doc, intro: "", sections: [], intoNextWeek: [], footer: "" });
+    expect(bare).toBe(
+      "# weeknotes 2026-W13 — bins go digital — a cyber drill\n\n## Tune of the week\n\nGorilla (Jo)\n",
+    );
+  });
+});
