@@ -1,12 +1,13 @@
 import type { Highlight } from "../../src/domain/highlight.ts";
 import type { WeeknoteDocument, WeeknoteItem, WeeknoteSection } from "../../src/domain/weeknote.ts";
 import type { SummariseInput, SummariseResult, Summariser } from "../../src/ports/summariser.ts";
-import { excerpt, humaniseChannel, joinPhrases } from "./wording.ts";
+import { excerpt, humaniseChannel, joinPhrases, themePhrase } from "./wording.ts";
 
 /** Bumped whenever the offline wording changes, so revisions say which rules wrote them. */
 export const OFFLINE_SUMMARISER_VERSION = "offline-1";
 
-const GENERIC_CHANNELS = new Set(["general", "random", "team", "chat", "announcements", "watercooler"]);
+// Channels whose name says nothing about the work (team chat, #general) never become title themes.
+const GENERIC_CHANNEL = /^(general|random|chat|social|announcements?|watercooler|off-?topic)$|^team([-_]|$)/;
 
 /**
  * The built-in summariser (SPEC §5): deterministic, no network. Highlights are grouped by section
@@ -81,14 +82,17 @@ function rankThemes(highlights: readonly Highlight[]): Theme[] {
 }
 
 function pickTitleThemes(themes: readonly Theme[], all: readonly Highlight[]): string[] {
-  const specific = themes.filter((t) => !GENERIC_CHANNELS.has(t.channel)).map((t) => t.phrase);
+  const specific = themes.filter((t) => !GENERIC_CHANNEL.test(t.channel)).map((t) => t.phrase);
   const phrases = specific.slice(0, 4);
   if (phrases.length < 2) {
     // One busy channel (or only #general) says little: borrow the opening words of the week's
     // most-tagged highlights so the title still names what happened.
-    const mostTagged = [...all].sort((a, b) => b.tags.length - a.tags.length || a.postedAtMs - b.postedAtMs);
+    // Thanks and tunes make poor themes; the week's work is in highlights and challenges.
+    const mostTagged = all
+      .filter((h) => h.section === "highlights" || h.section === "challenges")
+      .sort((a, b) => b.tags.length - a.tags.length || a.postedAtMs - b.postedAtMs);
     for (const h of mostTagged) {
-      const phrase = excerpt(h.text, 40).replace(/[.!?…:;,]+$/, "");
+      const phrase = themePhrase(h.text);
       if (phrases.length >= 2) {
         break;
       }

@@ -36,3 +36,14 @@ export function joinPhrases(phrases: readonly string[]): string {
   }
   return `${phrases.slice(0, -1).join(", ")} and ${phrases.at(-1)}`;
 }
+
+/**
+ * A short title phrase from a message: its first clause (up to the first sentence mark, dash,
+ * bracket or emoji), at most `maxWords` words (and 60 characters), without trailing punctuation.
+ */
+export function themePhrase(text: string, maxWords = 8): string {
+  const clause = text.split(/[.!?:;()\n—–。！？]|\s-\s|\p{Extended_Pictographic}/u)[0] ?? "";
+  const words = clause.trim().split(/\s+/).filter(Boolean);
+  const phrase = excerpt(words.slice(0, maxWords).join(" "), 60);
+  return phrase.replace(/[,…'"“”‘’]+$/u, "");
+}

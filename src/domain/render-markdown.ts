@@ -2,18 +2,19 @@ import type { WeeknoteDocument, WeeknoteItem } from "./weeknote.ts";
 
 /**
  * Renders a weeknote as CommonMark: `# title`, intro, one `##` part per section, "Into next
- * week", "Tune of the week", then the footer in italics after a rule. Pure; the text of items is
- * plain text as stored (it is not re-escaped for Slack: that is the Slack renderer's job).
+ * week", "Tune of the week", then the footer in italics after a rule. Pure. Chat text is plain
+ * text, so `<` and entity-like `&name;` are backslash-escaped: a `<script>` or `<th>` typed in chat
+ * shows as written instead of becoming HTML where the note is published. Other Markdown is kept.
  */
 export function renderMarkdown(doc: WeeknoteDocument): string {
   const parts: string[] = [`# ${oneLine(doc.title)}`];
   if (doc.intro.trim()) {
-    parts.push(doc.intro.trim());
+    parts.push(escapeMarkdownText(doc.intro.trim()));
   }
   for (const section of doc.sections) {
     const lines = [`## ${oneLine(section.heading)}`];
     if (section.summary?.trim()) {
-      lines.push("", section.summary.trim());
+      lines.push("", escapeMarkdownText(section.summary.trim()));
     }
     if (section.items.length > 0) {
       lines.push("", ...section.items.map(renderItem));
@@ -38,10 +39,15 @@ function renderItem(item: WeeknoteItem): string {
 }
 
 function itemText(item: WeeknoteItem): string {
-  const text = item.text.trim();
+  const text = escapeMarkdownText(item.text.trim());
   return item.authors.length > 0 ? `${text} (${item.authors.join(", ")})` : text;
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
+  return escapeMarkdownText(text.replace(/\s*\n\s*/g, " ").trim());
+}
+
+/** Escapes what would turn chat text into HTML (`<tag>`, autolinks, `&entity;`) in CommonMark. */
+export function escapeMarkdownText(text: string): string {
+  return text.replace(/</g, "\\<").replace(/&(?=#?\w+;)/g, "\\&");
 }

@@ -8,9 +8,16 @@
 export interface SlackNameLookup {
   userName(userId: string): string | undefined;
   channelName(channelId: string): string | undefined;
+  /**
+   * The Unicode of a standard emoji short name (`tada` → 🎉), with a Slack skin tone 2–6 when
+   * given; undefined for custom and unknown emoji, which stay as `:name:`.
+   */
+  emoji?(name: string, skinTone: number | undefined): string | undefined;
 }
 
 const TOKEN = /<([^<>]*)>/g;
+// `:tada:` and `:wave::skin-tone-3:` as Slack writes emoji inside message text.
+const SHORTCODE = /:([a-z0-9_+'-]+):(?::skin-tone-([2-6]):)?/g;
 
 /** `&amp;` `&lt;` `&gt;` back to `&` `<` `>`, in one pass so `&amp;lt;` becomes `&lt;`, not `<`. */
 export function decodeSlackEntities(text: string): string {
@@ -30,11 +37,25 @@ export function decodeSlackText(text: string, names: SlackNameLookup): string {
   let out = "";
   let last = 0;
   for (const match of text.matchAll(TOKEN)) {
-    out += decodeSlackEntities(text.slice(last, match.index));
+    out += decodePlain(text.slice(last, match.index), names);
     out += decodeToken(match[1] ?? "", names);
     last = match.index + match[0].length;
   }
-  return out + decodeSlackEntities(text.slice(last));
+  return out + decodePlain(text.slice(last), names);
+}
+
+// Emoji are replaced only outside `<…>`, so a URL holding `:name:` is never touched.
+function decodePlain(text: string, names: SlackNameLookup): string {
+  const decoded = decodeSlackEntities(text);
+  const emoji = names.emoji?.bind(names);
+  if (!emoji) {
+    return decoded;
+  }
+  return decoded.replace(
+    SHORTCODE,
+    (whole, name: string, tone: string | undefined) =>
+      emoji(name, tone === undefined ? undefined : Number(tone)) ?? whole,
+  );
 }
 
 function decodeToken(body: string, names: SlackNameLookup): string {

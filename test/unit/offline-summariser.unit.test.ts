@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { summariseOffline } from "../../adapters/offline/offline-summariser.ts";
-import { excerpt } from "../../adapters/offline/wording.ts";
+import { excerpt, themePhrase } from "../../adapters/offline/wording.ts";
 import { renderMarkdown } from "../../src/domain/render-markdown.ts";
 import { parseWeeknoteDocument } from "../../src/domain/weeknote.ts";
 import { makeHighlight } from "../support/highlights.ts";
@@ -121,7 +121,7 @@ describe("offline summariser", () => {
       makeHighlight({ postedAtMs: t0 + 1, text: "New starter: welcome Kim" }),
     ];
     const doc = summariseOffline({ week: "2026-W13", teamName: "Digital", highlights: general });
-    expect(doc.themes).toEqual(["Budget signed off for next year", "New starter: welcome Kim"]);
+    expect(doc.themes).toEqual(["Budget signed off for next year", "New starter"]);
   });
 
   it("writes an empty week as a valid note that says nothing was tagged", () => {
@@ -147,5 +147,19 @@ describe("excerpt", () => {
     const family = "👨‍👩‍👧‍👦";
     const cut = excerpt(family.repeat(50), 10);
     expect(cut).toBe(`${family.repeat(9)}…`);
+  });
+});
+
+describe("themePhrase", () => {
+  it("takes the first clause, at most eight words", () => {
+    expect(themePhrase("Bins collection booking is live in beta 🎉 First booking at 09:03")).toBe(
+      "Bins collection booking is live in beta",
+    );
+    expect(themePhrase("one two three four five six seven eight nine")).toBe(
+      "one two three four five six seven eight",
+    );
+    expect(themePhrase("Budget signed off. Next: CRM")).toBe("Budget signed off");
+    expect(themePhrase("今週は原書を読みました。楽しかった")).toBe("今週は原書を読みました");
+    expect(themePhrase("Cyber drill (3 hours), done")).toBe("Cyber drill");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderMarkdown } from "../../src/domain/render-markdown.ts";
+import { escapeMarkdownText, renderMarkdown } from "../../src/domain/render-markdown.ts";
 import type { WeeknoteDocument } from "../../src/domain/weeknote.ts";
 
 const doc: WeeknoteDocument = {
@@ -56,5 +56,23 @@ describe("renderMarkdown", () => {
     expect(bare).toBe(
       "# weeknotes 2026-W13 — bins go digital — a cyber drill\n\n## Tune of the week\n\nGorilla (Jo)\n",
     );
+  });
+});
+
+describe("escapeMarkdownText", () => {
+  it("keeps chat text from becoming HTML, and leaves the rest alone", () => {
+    expect(escapeMarkdownText("<script>alert(1)</script> & R&D &amp; a<b")).toBe(
+      "\\<script>alert(1)\\</script> & R&D \\&amp; a\\<b",
+    );
+    expect(escapeMarkdownText("*bold* _it_ 👩🏽‍💻 ŵ")).toBe("*bold* _it_ 👩🏽‍💻 ŵ");
+  });
+
+  it("is applied to item text in a rendered note", () => {
+    const md = renderMarkdown({
+      ...doc,
+      sections: [],
+      tune: { text: "<th> fixed", authors: [], highlightIds: [] },
+    });
+    expect(md).toContain("\\<th> fixed");
   });
 });

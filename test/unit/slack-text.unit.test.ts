@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { slackEmojiUnicode } from "../../adapters/emoji/aliases.ts";
 import { decodeSlackEntities, decodeSlackText, type SlackNameLookup } from "../../src/domain/slack-text.ts";
 
 const names: SlackNameLookup = {
@@ -59,5 +60,21 @@ describe("decodeSlackText", () => {
   it("leaves lone angle brackets and ampersands it does not own", () => {
     expect(decodeSlackText("a & b", names)).toBe("a & b");
     expect(decodeSlackText("x < y", names)).toBe("x < y");
+  });
+});
+
+describe("emoji short codes", () => {
+  const withEmoji: SlackNameLookup = { ...names, emoji: slackEmojiUnicode() };
+
+  it("turns standard short codes and their aliases into Unicode, with skin tones", () => {
+    expect(decodeSlackText("live :tada: :+1: :thumbsup: :wave::skin-tone-3:", withEmoji)).toBe(
+      "live 🎉 👍 👍 👋🏼",
+    );
+  });
+
+  it("leaves custom emoji, times and URLs alone", () => {
+    expect(decodeSlackText(":partyr: at 10:30:45 <https://x.example/:tada:/>", withEmoji)).toBe(
+      ":partyr: at 10:30:45 https://x.example/:tada:/",
+    );
   });
 });

@@ -1,0 +1,126 @@
+/** Conversation lists and the user list an export may hold at its root (all optional). */
+export const METADATA_FILES = [
+  "channels.json",
+  "groups.json",
+  "mpims.json",
+  "dms.json",
+  "users.json",
+] as const;
+export type MetadataFile = (typeof METADATA_FILES)[number];
+
+/** One day file: the messages of one conversation posted on one day of the exporter's calendar. */
+export interface DayFile {
+  /** `YYYY-MM-DD` from the file name. That day is in a zone Slack does not state (within ±14 h of UTC). */
+  readonly date: string;
+  /** Path inside the source. */
+  readonly path: string;
+}
+
+/** A top-level folder of the export that holds day files: one conversation, named by name or by id. */
+export interface ConversationFolder {
+  readonly name: string;
+  /** Sorted by date. */
+  readonly days: readonly DayFile[];
+}
+
+/** Where things are in an export, from its file list alone (no file is read). */
+export interface ExportLayout {
+  /** `""`, or the one folder the whole export sits in (`slack-export/`) when zipped that way. */
+  readonly root: string;
+  /** Path inside the source of each metadata file present. */
+  readonly metadata: ReadonlyMap<MetadataFile, string>;
+  /** Folders holding at least one day file, sorted by name. Other JSON in them is ignored. */
+  readonly folders: readonly ConversationFolder[];
+}
+
+const DAY_FILE = /^(\d{4})-(\d{2})-(\d{2})\.json$/;
+
+/** Finds the export's root, metadata files and conversation folders in a list of file paths. */
+export function findLayout(allPaths: readonly string[]): ExportLayout {
+  // macOS archivers add `__MACOSX/` resource forks beside the real files.
+  const paths = allPaths.filter((path) => !path.startsWith("__MACOSX/"));
+  const root = findRoot(paths);
+  const metadata = new Map<MetadataFile, string>();
+  const days = new Map<string, DayFile[]>();
+  for (const path of paths) {
+    if (!path.startsWith(root)) {
+      continue;
+    }
+    const parts = path.slice(root.length).split("/");
+    const [first = "", second] = parts;
+    if (parts.length === 1 && isMetadataFile(first)) {
+      metadata.set(first, path);
+    } else if (parts.length === 2 && second !== undefined) {
+      const date = dayFileDate(second);
+      if (date !== undefined) {
+        const list = days.get(first) ?? [];
+        list.push({ date, path });
+        days.set(first, list);
+      }
+    }
+  }
+  const folders = [...days.entries()]
+    .map(([name, list]) => ({ name, days: list.sort((a, b) => compare(a.date, b.date)) }))
+    .sort((a, b) => compare(a.name, b.name));
+  return { root, metadata, folders };
+}
+
+/** The date of a day file name (`2024-02-29.json` → `2024-02-29`), or undefined for other names. */
+export function dayFileDate(fileName: string): string | undefined {
+  const match = DAY_FILE.exec(fileName);
+  if (!match) {
+    return undefined;
+  }
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const real =
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return real ? fileName.slice(0, 10) : undefined;
+}
+
+function findRoot(paths: readonly string[]): string {
+  if (paths.includes("channels.json") || paths.some((path) => isDayFilePath(path.split("/"), 0))) {
+    return "";
+  }
+  const wrapped = paths.filter((path) => /^[^/]+\/channels\.json$/.test(path)).sort();
+  if (wrapped[0] !== undefined) {
+    return wrapped[0].slice(0, -"channels.json".length);
+  }
+  // No channels.json anywhere: one folder holding conversation folders.
+  const tops = new Set(paths.map((path) => path.split("/")[0]));
+  const [only] = tops;
+  if (tops.size === 1 && only !== undefined && paths.some((path) => isDayFilePath(path.split("/"), 1))) {
+    return `${only}/`;
+  }
+  return "";
+}
+
+function isDayFilePath(parts: readonly string[], depth: number): boolean {
+  const name = parts[depth + 1];
+  return parts.length === depth + 2 && name !== undefined && dayFileDate(name) !== undefined;
+}
+
+function isMetadataFile(name: string): name is MetadataFile {
+  return (METADATA_FILES as readonly string[]).includes(name);
+}
+
+/** Code-point order, the same on every machine (unlike localeCompare). */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const DAY_MS = 86_400_000;
+/** Day files are dated in an unstated zone within ±14 h of UTC; two days each side covers it. */
+const MARGIN_DAYS = 2;
+
+/**
+ * The day-file dates that may hold messages posted in [startMs, endMs) (UTC epoch ms), as
+ * inclusive `YYYY-MM-DD` bounds: the window's UTC dates widened by two days each side.
+ */
+export function dayFileRange(window: { startMs: number; endMs: number }): { from: string; to: string } {
+  const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return {
+    from: isoDate(window.startMs - MARGIN_DAYS * DAY_MS),
+    to: isoDate(window.endMs + MARGIN_DAYS * DAY_MS),
+  };
+}

@@ -1,0 +1,272 @@
+import { BotError } from "../../src/domain/errors.ts";
+import {
+  chooseSection,
+  type Highlight,
+  highlightId,
+  slackTsToMs,
+  type Tag,
+} from "../../src/domain/highlight.ts";
+import { type EmojiSectionMap, SECTIONS, type Section } from "../../src/domain/sections.ts";
+import { decodeSlackText, type SlackNameLookup } from "../../src/domain/slack-text.ts";
+import type { WeekWindow } from "../../src/domain/week.ts";
+import { slackEmojiUnicode } from "../emoji/aliases.ts";
+import {
+  CONVERSATION_LISTS,
+  type Conversation,
+  type ConversationList,
+  joinConversations,
+  parseConversationList,
+  selectConversations,
+} from "./conversations.ts";
+import { badExportFile, type ExportSource, openExportSource, readExportJson } from "./export-source.ts";
+import { compare, type DayFile, dayFileRange, type ExportLayout, findLayout } from "./layout.ts";
+import {
+  authorOf,
+  ExportMessage,
+  isPersonMessage,
+  rawTextOf,
+  reactionsOf,
+  reactionUsers,
+} from "./messages.ts";
+import { UserDirectory } from "./users.ts";
+
+export interface ReadExportOptions {
+  /** A Slack export: the unzipped folder, or the `.zip` (optionally with everything in one top folder). */
+  readonly path: string;
+  /** The week to read; messages are kept when `startMs <= postedAtMs < endMs`. */
+  readonly window: WeekWindow;
+  /** Which reactions make a highlight, and of which section. */
+  readonly emoji: EmojiSectionMap;
+  /** Workspace id to stamp on highlights; default: the export's team id (see {@link ExportHighlights.workspace}). */
+  readonly workspace?: string;
+  /** Conversations to read, by name (`general`, `#general`) or id (`C0123`); default all. */
+  readonly channels?: readonly string[];
+  /** Called with (day files read, day files to read): once with 0 before reading, then after each file. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A conversation of the export, as read. */
+export interface ExportChannel {
+  readonly id: string;
+  readonly name: string;
+  readonly private: boolean;
+}
+
+export interface ExportHighlights {
+  /** Sorted by `postedAtMs`, then channel name, then channel id, then `ts`. */
+  readonly highlights: Highlight[];
+  /**
+   * The workspace id on every highlight: the `workspace` option, else the team id most users in
+   * `users.json` have, else the first `team`/`user_team` of a message read, else `"export"`.
+   */
+  readonly workspace: string;
+  /** The conversations chosen (all, or those of the `channels` option), sorted by name. */
+  readonly channels: ExportChannel[];
+  readonly stats: {
+    /** Day files parsed (only those dated near the window are). */
+    readonly filesRead: number;
+    /** Items in those files, of any kind. */
+    readonly messagesRead: number;
+  };
+}
+
+/**
+ * Reads the highlights of one week from a Slack workspace export.
+ *
+ * A message is a highlight when a person wrote it (see `isPersonMessage`), its `ts` falls in the
+ * window, and one of its reactions is a chosen emoji (`emoji.sectionOf`). Its section is the one
+ * with the most reacting users ({@link chooseSection}, ties to the earlier of {@link SECTIONS}); its
+ * tags are one per user of each chosen reaction; its text is decoded with the export's user and
+ * channel names. `permalink` is undefined: exports do not say which host the workspace has.
+ *
+ * Only day files dated within two days of the window are read, one at a time; a zip is read by
+ * its central directory and only those entries are inflated.
+ *
+ * @throws BotError `input.not_found` when `path` does not exist; `input.not_an_export` when it has
+ *   neither `channels.json` nor a folder of day files, or is a file that is not a zip;
+ *   `input.bad_export_file` naming a file that is not valid JSON or not the expected list;
+ *   `input.bad_option` when a `channels` entry is not in the export (the hint lists its channels).
+ */
+export async function readExportHighlights(options: ReadExportOptions): Promise<ExportHighlights> {
+  const source = await openExportSource(options.path);
+  try {
+    return await readFromSource(source, options);
+  } finally {
+    await source.close();
+  }
+}
+
+async function readFromSource(source: ExportSource, options: ReadExportOptions): Promise<ExportHighlights> {
+  const layout = findLayout(source.paths);
+  if (!layout.metadata.has("channels.json") && layout.folders.length === 0) {
+    throw new BotError("input.not_an_export", `${source.location} does not look like a Slack export`, {
+      hint: "A Slack export holds channels.json and one folder per channel of YYYY-MM-DD.json files; give that folder or the .zip Slack sent",
+    });
+  }
+  const users = await readUsers(source, layout);
+  const lists = await readConversationLists(source, layout);
+  const conversations = joinConversations(lists, layout.folders, users);
+  const chosen = selectConversations(conversations, options.channels);
+
+  const { from, to } = dayFileRange(options.window);
+  const work: { conversation: Conversation; day: DayFile }[] = chosen.flatMap((conversation) =>
+    conversation.folders.flatMap((folder) =>
+      folder.days.filter((day) => day.date >= from && day.date <= to).map((day) => ({ conversation, day })),
+    ),
+  );
+
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  let messagesRead = 0;
+  let filesRead = 0;
+  let messageTeam: string | undefined;
+  options.onProgress?.(0, work.length);
+  for (const { conversation, day } of work) {
+    const items = await readExportJson(source, day.path);
+    if (!Array.isArray(items)) {
+      throw badExportFile(source, day.path, "is not a list of messages");
+    }
+    for (const item of items) {
+      messagesRead += 1;
+      const parsed = ExportMessage.safeParse(item);
+      if (!parsed.success) {
+        continue;
+      }
+      const message = parsed.data;
+      if (message.user !== undefined) {
+        users.learn(message.user, message.user_profile);
+      }
+      messageTeam ??= message.team ?? message.user_team;
+      const candidate = toCandidate(conversation, message, options);
+      // A message filed twice (some tools duplicate thread replies) is one highlight.
+      if (candidate && !seen.has(candidate.id)) {
+        seen.add(candidate.id);
+        candidates.push(candidate);
+      }
+    }
+    filesRead += 1;
+    options.onProgress?.(filesRead, work.length);
+  }
+
+  const workspace = options.workspace ?? users.teamId() ?? messageTeam ?? "export";
+  const names = new Map(conversations.map((c) => [c.id, c.name]));
+  const lookup: SlackNameLookup = {
+    userName: (id) => users.displayName(id),
+    channelName: (id) => names.get(id),
+    emoji: slackEmojiUnicode(),
+  };
+  const highlights = candidates
+    .map((candidate) => toHighlight(candidate, workspace, users, lookup))
+    .sort(
+      (a, b) =>
+        a.postedAtMs - b.postedAtMs ||
+        compare(a.channelName, b.channelName) ||
+        compare(a.channelId, b.channelId) ||
+        compare(a.ts, b.ts),
+    );
+  return {
+    highlights,
+    workspace,
+    channels: chosen.map((c) => ({ id: c.id, name: c.name, private: c.private })),
+    stats: { filesRead, messagesRead },
+  };
+}
+
+/** A message that will be a highlight once names are known (text is decoded after every file is read). */
+interface Candidate {
+  readonly id: string;
+  readonly conversation: Conversation;
+  readonly message: ExportMessage;
+  readonly postedAtMs: number;
+  readonly section: Section;
+  readonly tags: readonly Tag[];
+}
+
+function toCandidate(
+  conversation: Conversation,
+  message: ExportMessage,
+  options: ReadExportOptions,
+): Candidate | undefined {
+  if (!isPersonMessage(message)) {
+    return undefined;
+  }
+  const postedAtMs = slackTsToMs(message.ts);
+  if (!(postedAtMs >= options.window.startMs && postedAtMs < options.window.endMs)) {
+    return undefined;
+  }
+  const tagged: { section: Section; users: number }[] = [];
+  const tags: Tag[] = [];
+  for (const reaction of reactionsOf(message)) {
+    const section = options.emoji.sectionOf(reaction.name);
+    if (section === undefined) {
+      continue;
+    }
+    tagged.push({ section, users: reactionUsers(reaction) });
+    for (const user of reaction.users) {
+      tags.push({ user, reaction: reaction.name });
+    }
+  }
+  const section = chooseSection(tagged, SECTIONS);
+  if (section === undefined) {
+    return undefined;
+  }
+  return { id: highlightId(conversation.id, message.ts), conversation, message, postedAtMs, section, tags };
+}
+
+function toHighlight(
+  candidate: Candidate,
+  workspace: string,
+  users: UserDirectory,
+  lookup: SlackNameLookup,
+): Highlight {
+  const { conversation, message } = candidate;
+  const authorId = authorOf(message);
+  return {
+    id: candidate.id,
+    workspace,
+    channelId: conversation.id,
+    channelName: conversation.name,
+    private: conversation.private,
+    ts: message.ts,
+    postedAtMs: candidate.postedAtMs,
+    authorId,
+    authorName: (authorId === undefined ? undefined : users.displayName(authorId)) ?? authorId ?? "unknown",
+    text: decodeSlackText(rawTextOf(message), lookup),
+    section: candidate.section,
+    tags: candidate.tags,
+    permalink: undefined,
+    threadTs:
+      message.thread_ts !== undefined && message.thread_ts !== message.ts ? message.thread_ts : undefined,
+  };
+}
+
+async function readUsers(source: ExportSource, layout: ExportLayout): Promise<UserDirectory> {
+  const path = layout.metadata.get("users.json");
+  if (path === undefined) {
+    return new UserDirectory();
+  }
+  const users = UserDirectory.fromUsersJson(await readExportJson(source, path));
+  if (!users) {
+    throw badExportFile(source, path, "is not a list of users");
+  }
+  return users;
+}
+
+async function readConversationLists(
+  source: ExportSource,
+  layout: ExportLayout,
+): Promise<ConversationList[]> {
+  const lists: ConversationList[] = [];
+  for (const [file, isPrivate] of CONVERSATION_LISTS) {
+    const path = layout.metadata.get(file);
+    if (path === undefined) {
+      continue;
+    }
+    const list = parseConversationList(await readExportJson(source, path), isPrivate);
+    if (!list) {
+      throw badExportFile(source, path, "is not a list of conversations");
+    }
+    lists.push(list);
+  }
+  return lists;
+}

@@ -1,0 +1,114 @@
+import type Database from "better-sqlite3";
+import { BotError } from "../../src/domain/errors.ts";
+
+/**
+ * One schema step. Its 1-based position in {@link MIGRATIONS} is the `PRAGMA user_version` it
+ * leaves behind, so a shipped step is never edited or reordered: a schema change is a new step
+ * appended at the end.
+ */
+export interface Migration {
+  readonly description: string;
+  readonly sql: string;
+}
+
+// Sections and origins are checked in code, not in CHECK constraints: SQLite cannot alter a CHECK
+// without rebuilding the table, and a new section should not need a migration.
+// `ts` is TEXT and the tables are STRICT so that a Slack ts is never turned into a REAL (which
+// would drop trailing zeros such as `1700000000.000100`).
+const V1_INITIAL = `
+CREATE TABLE highlights (
+  workspace    TEXT    NOT NULL,
+  channel_id   TEXT    NOT NULL,
+  ts           TEXT    NOT NULL,
+  channel_name TEXT    NOT NULL,
+  private      INTEGER NOT NULL CHECK (private IN (0, 1)),
+  posted_at_ms INTEGER NOT NULL,
+  author_id    TEXT,
+  author_name  TEXT    NOT NULL,
+  text         TEXT    NOT NULL,
+  section      TEXT    NOT NULL,
+  tags         TEXT    NOT NULL CHECK (json_valid(tags)),
+  permalink    TEXT,
+  thread_ts    TEXT,
+  PRIMARY KEY (workspace, channel_id, ts)
+) STRICT;
+
+CREATE INDEX highlights_by_time ON highlights (workspace, posted_at_ms, channel_id, ts);
+
+CREATE TABLE weeknotes (
+  id               INTEGER PRIMARY KEY,
+  workspace        TEXT    NOT NULL,
+  team             TEXT    NOT NULL,
+  week             TEXT    NOT NULL,
+  status           TEXT    NOT NULL CHECK (status IN ('draft', 'approved', 'skipped')),
+  decided_by       TEXT,
+  decided_revision INTEGER,
+  decided_at_ms    INTEGER,
+  UNIQUE (workspace, team, week),
+  CHECK ((status = 'draft') = (decided_by IS NULL AND decided_revision IS NULL AND decided_at_ms IS NULL))
+) STRICT;
+
+CREATE TABLE weeknote_revisions (
+  weeknote_id    INTEGER NOT NULL REFERENCES weeknotes (id) ON DELETE CASCADE,
+  number         INTEGER NOT NULL CHECK (number >= 1),
+  origin         TEXT    NOT NULL,
+  model          TEXT,
+  prompt_version TEXT,
+  highlight_ids  TEXT    NOT NULL CHECK (json_valid(highlight_ids)),
+  document       TEXT    NOT NULL CHECK (json_valid(document)),
+  markdown       TEXT    NOT NULL,
+  author         TEXT,
+  created_at_ms  INTEGER NOT NULL,
+  PRIMARY KEY (weeknote_id, number)
+) STRICT;
+`;
+
+/** Every schema step, oldest first. Append only. */
+export const MIGRATIONS: readonly Migration[] = [
+  { description: "highlights, weeknotes and weeknote revisions", sql: V1_INITIAL },
+];
+
+/** The `PRAGMA user_version` of a database: how many steps of {@link MIGRATIONS} it has had. */
+export function schemaVersion(db: Database.Database): number {
+  const version = db.pragma("user_version", { simple: true });
+  return typeof version === "number" ? version : 0;
+}
+
+/**
+ * Applies the steps of `migrations` that `db` has not had yet, all in one immediate transaction,
+ * and records the new version in `PRAGMA user_version`. The version is read again inside the
+ * transaction so that two processes opening one new file do not both migrate it.
+ *
+ * @returns the versions applied now, `[]` when the database was already current.
+ * @throws BotError `store.unavailable` (not retryable) when the database was written by newer code
+ *   (its user_version is above `migrations.length`); a failing step rolls every step of the call
+ *   back and its SqliteError propagates for the caller to translate.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const run = db.transaction((): number[] => {
+    const current = schemaVersion(db);
+    if (current > migrations.length) {
+      throw new BotError(
+        "store.unavailable",
+        `The database has schema version ${current} but this weeknotes knows only up to ${migrations.length}`,
+        {
+          hint: "Upgrade weeknotes to the version that last wrote this database, or use another data directory",
+        },
+      );
+    }
+    const applied: number[] = [];
+    for (let version = current + 1; version <= migrations.length; version++) {
+      const step = migrations[version - 1];
+      if (step) {
+        db.exec(step.sql);
+        applied.push(version);
+      }
+    }
+    if (applied.length > 0) {
+      // PRAGMA takes no bound parameters; the value is an integer we computed.
+      db.pragma(`user_version = ${migrations.length}`);
+    }
+    return applied;
+  });
+  return run.immediate();
+}

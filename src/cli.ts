@@ -1,0 +1,211 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { systemClock } from "../adapters/clock/system-clock.ts";
+import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
+import { createPinoLogger, type LogLevel } from "../adapters/logger/pino-logger.ts";
+import { createOfflineSummariser } from "../adapters/offline/offline-summariser.ts";
+import { progressBarOnStderr } from "../adapters/slack-export/progress.ts";
+import { readExportHighlights } from "../adapters/slack-export/read-export.ts";
+import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
+import { createCompileWeeknote } from "./app/compile-weeknote.ts";
+import { BotError } from "./domain/errors.ts";
+import { renderCompileJson, toHighlightJson } from "./domain/render-json.ts";
+import { EmojiSectionMap, parseEmojiOption } from "./domain/sections.ts";
+import { assertTimeZone, formatWeekKey, resolveWeek } from "./domain/week.ts";
+import type { Clock } from "./ports/clock.ts";
+
+/** What the CLI touches of the outside world; tests pass their own. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  /** Whether stderr is a terminal (progress bars only then). */
+  readonly interactive: boolean;
+}
+
+/** Exit codes: 0 done, 1 an unexpected failure, 2 bad input (the message says what to do). */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+interface CompileOptions {
+  slackExport: string;
+  week: string;
+  tz: string;
+  emoji?: string;
+  channels?: string;
+  format: "md" | "json";
+  out?: string;
+  team: string;
+  dataDir: string;
+  store: boolean;
+}
+
+/**
+ * Runs the `weeknotes` command with `argv` (without node and script) and returns the exit code.
+ * Never calls `process.exit`, so it can run inside tests.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end through here with code 0; usage errors were already printed.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof BotError) {
+      io.stderr(`weeknotes: ${error.toUserLine()}\n`);
+      return error.code.startsWith("input.") ? EXIT.usage : EXIT.failure;
+    }
+    io.stderr(`weeknotes: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failure;
+  }
+}
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command("weeknotes")
+    .description("Writes a team's weeknotes from its chat.")
+    .version(packageVersion(), "-V, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run weeknotes help compile for the options)");
+
+  program
+    .command("compile")
+    .description("Draft one week's weeknote from a Slack workspace export (a folder or a .zip).")
+    .requiredOption("--slack-export <path>", "the export folder or .zip")
+    .option("--week <week>", "a week key (2026-W13), a date (2026-03-27), last or this", "last")
+    .option("--tz <zone>", "IANA time zone of the week", io.env.DEFAULT_TIMEZONE || systemTimeZone())
+    .option(
+      "--emoji <list>",
+      "emoji that tag highlights, NAME[=SECTION],... (default: star, clap, … of SPEC §1)",
+    )
+    .option("--channels <list>", "only these channels (names or ids, comma-separated)")
+    .addOption(new Option("--format <format>", "output format").choices(["md", "json"]).default("md"))
+    .option("--out <file>", "write to this file instead of standard output")
+    .option("--team <name>", "the weeknotes team the draft is stored for", "default")
+    .option("--data-dir <dir>", "where the SQLite database lives (env DATA_DIR)", io.env.DATA_DIR || "./data")
+    .option("--no-store", "do not save highlights or the draft")
+    .action(async (options: CompileOptions) => {
+      await compile(options, io);
+    });
+  return program;
+}
+
+async function compile(options: CompileOptions, io: CliIo): Promise<void> {
+  assertTimeZone(options.tz);
+  const window = resolveWeek(options.week, io.clock.now(), options.tz);
+  const aliases = slackEmojiAliases();
+  const emoji =
+    options.emoji === undefined
+      ? EmojiSectionMap.defaults(aliases)
+      : parseEmojiOption(options.emoji, aliases);
+  const channels = options.channels
+    ?.split(",")
+    .map((c) => c.trim().replace(/^#/, ""))
+    .filter(Boolean);
+  const logger = createPinoLogger({ level: logLevel(io.env.LOG_LEVEL) });
+  const progress = io.interactive ? progressBarOnStderr() : undefined;
+  const read = await readExportHighlights({
+    path: options.slackExport,
+    window,
+    emoji,
+    ...(channels && channels.length > 0 ? { channels } : {}),
+    ...(progress ? { onProgress: progress.update } : {}),
+  }).finally(() => progress?.stop());
+
+  const store = options.store
+    ? openSqliteStore({ path: join(resolve(options.dataDir), "weeknotes.sqlite") })
+    : undefined;
+  try {
+    const compileWeeknote = createCompileWeeknote({
+      summariser: createOfflineSummariser(),
+      clock: io.clock,
+      logger,
+      ...(store ? { store } : {}),
+    });
+    const result = await compileWeeknote({
+      workspace: read.workspace,
+      team: options.team,
+      teamName: options.team,
+      window,
+      highlights: read.highlights,
+    });
+    const output =
+      options.format === "json"
+        ? renderCompileJson({
+            week: result.week,
+            timezone: options.tz,
+            highlights: result.highlights.map(toHighlightJson),
+            weeknote: result.document,
+            markdown: result.markdown,
+          })
+        : result.markdown;
+    await writeOutput(output, options.out, io);
+    if (result.highlights.length === 0) {
+      io.stderr(
+        `weeknotes: nothing in ${formatWeekKey(window.key)} (${options.tz}) carries ${describeEmoji(emoji)}; the note says so. Choose other emoji with --emoji or another week with --week.\n`,
+      );
+    }
+    if (store && result.notStoredReason) {
+      io.stderr(`weeknotes: draft not saved: ${result.notStoredReason}\n`);
+    }
+  } finally {
+    await store?.close();
+  }
+}
+
+// Written next to the target and renamed over it, so a failure never leaves half a file.
+async function writeOutput(text: string, out: string | undefined, io: CliIo): Promise<void> {
+  if (out === undefined) {
+    io.stdout(text);
+    return;
+  }
+  const target = resolve(out);
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  await writeFile(temporary, text, "utf8");
+  await rename(temporary, target);
+}
+
+function describeEmoji(emoji: EmojiSectionMap): string {
+  const names = emoji.entries().map(([name]) => `:${name}:`);
+  return names.length > 4 ? `${names.slice(0, 4).join(" ")} or the other chosen emoji` : names.join(" or ");
+}
+
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require("../package.json") as { version: string }).version;
+}
+
+function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+const LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function logLevel(value: string | undefined): LogLevel {
+  if (value === undefined || value === "") {
+    return "warn";
+  }
+  const level = value.toLowerCase() as LogLevel;
+  if (!LEVELS.includes(level)) {
+    throw new BotError("input.bad_option", `LOG_LEVEL "${value}" is not a log level`, {
+      hint: `Use one of ${LEVELS.join(", ")}`,
+    });
+  }
+  return level;
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    clock: systemClock,
+    interactive: process.stderr.isTTY === true,
+  };
+}

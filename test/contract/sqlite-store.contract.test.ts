@@ -1,0 +1,215 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MIGRATIONS, type Migration, migrate, schemaVersion } from "../../adapters/sqlite/migrations.ts";
+import { openSqliteStore, type SqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
+import { BotError, isBotError } from "../../src/domain/errors.ts";
+import { describeStoreContract, makeHighlight, makeRevision } from "./store.contract.ts";
+
+const tempDirs: string[] = [];
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "weeknotes-sqlite-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+// A nested path also checks that the store creates its directory.
+describeStoreContract("SQLite file", async () =>
+  openSqliteStore({ path: join(await tempDir(), "data", "nested", "weeknotes.db") }),
+);
+describeStoreContract("SQLite :memory:", async () => openSqliteStore({ path: ":memory:" }));
+
+const ALL_TIME = { fromMs: 0, toMs: Number.MAX_SAFE_INTEGER };
+const KEY = { workspace: "T0001", team: "bins", week: "2026-W13" };
+
+describe("SQLite store on a file", () => {
+  let path: string;
+  const opened: SqliteStore[] = [];
+  const open = (busyTimeoutMs?: number): SqliteStore => {
+    const store = openSqliteStore(busyTimeoutMs === undefined ? { path } : { path, busyTimeoutMs });
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(async () => {
+    path = join(await tempDir(), "weeknotes.db");
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+  });
+
+  it("uses WAL, a TEXT ts column and the current schema version", async () => {
+    open();
+    const db = new Database(path);
+    try {
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+      expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+      const ts = db
+        .prepare("SELECT type FROM pragma_table_info('highlights') WHERE name = 'ts'")
+        .pluck()
+        .get();
+      expect(ts).toBe("TEXT");
+    } finally {
+      db.close();
+    }
+  });
+
+  it("keeps data across close and reopen", async () => {
+    const first = open();
+    const highlight = makeHighlight({ ts: "1700000000.000100", text: "persisted 🏳️‍🌈" });
+    await first.saveHighlights([highlight]);
+    await first.saveDraftRevision(KEY, makeRevision(KEY.week));
+    await first.decideWeeknote(KEY, { status: "approved", by: "U1", atMs: 1 });
+    await first.close();
+    await first.close(); // closing twice is harmless
+
+    const second = open();
+    expect(await second.getHighlight("T0001", "C100", "1700000000.000100")).toStrictEqual(highlight);
+    const weeknote = await second.getWeeknote(KEY);
+    expect(weeknote?.status).toBe("approved");
+    expect(weeknote?.approval).toEqual({ by: "U1", revision: 1, atMs: 1 });
+  });
+
+  it("shows each of two instances on one file the other's writes", async () => {
+    const a = open();
+    const b = open();
+    await a.saveHighlights([makeHighlight({ text: "from a" })]);
+    expect((await b.getHighlight("T0001", "C100", "1700000000.000100"))?.text).toBe("from a");
+    expect(await b.saveHighlights([makeHighlight({ text: "from b" })])).toEqual({ inserted: 0, updated: 1 });
+    expect((await a.listHighlights({ workspace: "T0001", ...ALL_TIME })).map((h) => h.text)).toEqual([
+      "from b",
+    ]);
+
+    await a.saveDraftRevision(KEY, makeRevision(KEY.week));
+    const revised = await b.saveDraftRevision(KEY, makeRevision(KEY.week));
+    expect(revised.revisions.map((r) => r.number)).toEqual([1, 2]);
+    const decisions = await Promise.all([
+      a.decideWeeknote(KEY, { status: "approved", by: "U1", atMs: 1 }),
+      b.decideWeeknote(KEY, { status: "skipped", by: "U2", atMs: 2 }),
+    ]);
+    expect(decisions.filter((d) => d !== undefined)).toHaveLength(1);
+  });
+
+  it("runs each migration once, however often the file is opened", async () => {
+    await open().close();
+    await open().close();
+    const db = new Database(path);
+    try {
+      expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+      expect(migrate(db)).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("applies only the steps a database has not had, and rolls a failing step back", async () => {
+    const db = new Database(join(await tempDir(), "steps.db"));
+    try {
+      const one: Migration = { description: "a", sql: "CREATE TABLE a (x INTEGER) STRICT;" };
+      const two: Migration = { description: "b", sql: "CREATE TABLE b (x INTEGER) STRICT;" };
+      const broken: Migration = { description: "c", sql: "CREATE TABLE c (x INTEGER); SELECT nope FROM a;" };
+      expect(migrate(db, [one])).toEqual([1]);
+      expect(migrate(db, [one, two])).toEqual([2]);
+      expect(migrate(db, [one, two])).toEqual([]);
+      expect(() => migrate(db, [one, two, broken])).toThrow(Database.SqliteError);
+      expect(schemaVersion(db)).toBe(2);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'c'").get()).toBeUndefined();
+    } finally {
+      db.close();
+    }
+  });
+
+  it("refuses a database written by a newer schema, with a clear error", async () => {
+    await open().close();
+    const db = new Database(path);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+
+    let error: unknown;
+    try {
+      open();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isBotError(error, "store.unavailable")).toBe(true);
+    expect((error as BotError).message).toMatch(/schema version \d+ .*knows only up to \d+/);
+    expect((error as BotError).hint).toMatch(/Upgrade weeknotes/);
+    expect((error as BotError).retryable).toBe(false);
+  });
+
+  it("turns a busy database into a retryable store.unavailable with the SQLite error as cause", async () => {
+    const store = open(50);
+    const blocker = new Database(path);
+    try {
+      blocker.exec("BEGIN IMMEDIATE");
+      const error = await store.saveHighlights([makeHighlight()]).catch((caught: unknown) => caught);
+      expect(isBotError(error, "store.unavailable")).toBe(true);
+      expect((error as BotError).retryable).toBe(true);
+      expect((error as BotError).cause).toBeInstanceOf(Database.SqliteError);
+      expect(((error as BotError).cause as { code: string }).code).toMatch(/^SQLITE_BUSY/);
+    } finally {
+      blocker.exec("ROLLBACK");
+      blocker.close();
+    }
+    expect(await store.saveHighlights([makeHighlight()])).toEqual({ inserted: 1, updated: 0 });
+  });
+
+  it("rolls a whole batch back when the database fails part-way", async () => {
+    const store = open();
+    const db = new Database(path);
+    try {
+      db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON highlights WHEN NEW.text = 'boom'
+        BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    } finally {
+      db.close();
+    }
+    const batch = [
+      makeHighlight({ ts: "1700000000.000001", text: "fine" }),
+      makeHighlight({ ts: "1700000000.000002", text: "boom" }),
+    ];
+    const error = await store.saveHighlights(batch).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BotError);
+    expect((error as BotError).cause).toBeInstanceOf(Database.SqliteError);
+    expect(await store.listHighlights({ workspace: "T0001", ...ALL_TIME })).toEqual([]);
+  });
+
+  it("reports a stored row it cannot parse as store.corrupt", async () => {
+    const store = open();
+    await store.saveHighlights([makeHighlight()]);
+    await store.saveDraftRevision(KEY, makeRevision(KEY.week));
+    const db = new Database(path);
+    try {
+      db.exec(`UPDATE highlights SET section = 'gossip'`);
+      db.exec(`UPDATE weeknote_revisions SET document = '{"week":"nope"}'`);
+    } finally {
+      db.close();
+    }
+    const highlightError = await store
+      .getHighlight("T0001", "C100", "1700000000.000100")
+      .catch((e: unknown) => e);
+    expect(isBotError(highlightError, "store.corrupt")).toBe(true);
+    const weeknoteError = await store.getWeeknote(KEY).catch((e: unknown) => e);
+    expect(isBotError(weeknoteError, "store.corrupt")).toBe(true);
+  });
+
+  it("refuses calls after close with store.unavailable", async () => {
+    const store = open();
+    await store.close();
+    const error = await store.getWeeknote(KEY).catch((caught: unknown) => caught);
+    expect(isBotError(error, "store.unavailable")).toBe(true);
+  });
+
+  it("reports a file that is not a database as store.corrupt", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(path, "this is not a database, just text that is long enough to fill a header page");
+    expect(() => open()).toThrow(expect.objectContaining({ code: "store.corrupt" }));
+  });
+});
