@@ -1,0 +1,369 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
+import { type CliIo, main } from "../../src/cli.ts";
+import type { CompileJson } from "../../src/domain/render-json.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const EXAMPLE = join(ROOT, "examples/slack-export");
+const run = promisify(execFile);
+
+// The 17 tagged messages of 2026-W13 in Europe/London, as examples/README.md lists them (worked out
+// by hand when the example was written, not by this code).
+const EXPECTED_W13: readonly [channel: string, ts: string, section: string][] = [
+  ["general", "1774260018.120700", "coming_up"],
+  ["bins-digital", "1774342690.326569", "thanks"],
+  ["bins-digital", "1774347892.213922", "coming_up"],
+  ["website", "1774361453.530207", "challenges"],
+  ["bins-digital", "1774368658.870577", "highlights"],
+  ["bins-digital", "1774429948.598322", "highlights"],
+  ["bins-digital", "1774436564.586835", "highlights"],
+  ["team-kbc-digital", "1774444837.483716", "challenges"],
+  ["team-kbc-digital", "1774447510.353664", "challenges"],
+  ["team-kbc-digital", "1774517441.086866", "highlights"],
+  ["bins-digital", "1774525212.039410", "challenges"],
+  ["general", "1774541145.663493", "highlights"],
+  ["general", "1774545001.206027", "thanks"],
+  ["bins-digital", "1774605910.969764", "highlights"],
+  ["team-kbc-digital", "1774612814.314868", "thanks"],
+  ["team-kbc-digital", "1774629053.491306", "tune"],
+  ["team-kbc-digital", "1774777339.920985", "highlights"],
+];
+
+/** Runs the CLI in this process with a fixed clock; returns exit code and what it printed. */
+async function cli(argv: string[], env: Record<string, string> = {}, nowIso = "2026-04-01T09:00:00Z") {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: { LOG_LEVEL: "silent", ...env },
+    clock: { now: () => Date.parse(nowIso) },
+    interactive: false,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "weeknotes-cli-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("weeknotes compile, the real binary", () => {
+  it("prints the README's weeknote from the example export", async () => {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        "bin/weeknotes.js",
+        "compile",
+        "--slack-export",
+        "examples/slack-export",
+        "--week",
+        "2026-W13",
+        "--tz",
+        "Europe/London",
+      ],
+      { cwd: ROOT, env: { ...process.env, DATA_DIR: join(dir, "binary"), LOG_LEVEL: "silent" } },
+    );
+    expect(stdout).toMatch(/^# weeknotes 2026-W13 — bins digital — /);
+    expect(stdout).toContain("## Into next week");
+    expect(stdout).toContain("## Tune of the week");
+    expect(stdout).toContain("from 17 highlights tagged in 2026-W13");
+    expect(stdout).not.toMatch(/<!|<@|&amp;|&lt;/);
+    expect(stderr).toBe("");
+  });
+
+  it("exits 2 with one line saying what to do on bad input", async () => {
+    const result = await run(
+      process.execPath,
+      ["bin/weeknotes.js", "compile", "--slack-export", "/no/such/export"],
+      {
+        cwd: ROOT,
+        env: { ...process.env, LOG_LEVEL: "silent" },
+      },
+    ).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /^weeknotes: No file or folder at \/no\/such\/export\. Give the path of a Slack export/,
+    );
+  });
+});
+
+describe("weeknotes compile --format json", () => {
+  it("finds exactly the example week's highlights, in the documented shape", async () => {
+    const { code, stdout } = await cli([
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "2026-W13",
+      "--tz",
+      "Europe/London",
+      "--format",
+      "json",
+      "--no-store",
+    ]);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout) as CompileJson;
+    expect(Object.keys(json)).toEqual(["week", "timezone", "highlights", "weeknote", "markdown"]);
+    expect(json.week).toBe("2026-W13");
+    expect(json.timezone).toBe("Europe/London");
+    expect(json.highlights.map((h) => [h.channel, h.ts, h.section]).sort()).toEqual([...EXPECTED_W13].sort());
+    for (const h of json.highlights) {
+      expect(Object.keys(h)).toEqual(["id", "channel", "ts", "author", "text", "section"]);
+      expect(typeof h.ts).toBe("string");
+    }
+    expect(json.markdown.startsWith(`# ${json.weeknote.title}\n`)).toBe(true);
+    const cited = [
+      ...json.weeknote.sections.flatMap((s) => s.items),
+      ...json.weeknote.intoNextWeek,
+      ...(json.weeknote.tune ? [json.weeknote.tune] : []),
+    ].flatMap((i) => i.highlightIds);
+    expect(cited.sort()).toEqual(json.highlights.map((h) => h.id).sort());
+  });
+
+  it("decodes markup and keeps Unicode in the highlight text", async () => {
+    const { stdout } = await cli([
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "2026-W13",
+      "--tz",
+      "Europe/London",
+      "--format",
+      "json",
+      "--no-store",
+    ]);
+    const json = JSON.parse(stdout) as CompileJson;
+    const byTs = new Map(json.highlights.map((h) => [h.ts, h]));
+    const markup = byTs.get("1774517441.086866")?.text ?? "";
+    expect(markup).not.toMatch(/<[@#!]|&amp;|&lt;|&gt;/);
+    expect(markup).toContain("@here");
+    expect(byTs.get("1774436564.586835")?.text).toMatch(/ŵ/);
+    expect(byTs.get("1774541145.663493")?.text).toContain("👩🏽‍💻");
+    expect(byTs.get("1774447510.353664")?.author).toBe("Joe Kowalski");
+  });
+
+  it("resolves --week last and a date against the clock, in the zone", async () => {
+    const last = await cli([
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "last",
+      "--tz",
+      "Europe/London",
+      "--format",
+      "json",
+      "--no-store",
+    ]);
+    expect((JSON.parse(last.stdout) as CompileJson).week).toBe("2026-W13");
+    const date = await cli([
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "2026-03-30",
+      "--tz",
+      "Europe/London",
+      "--format",
+      "json",
+      "--no-store",
+    ]);
+    const w14 = JSON.parse(date.stdout) as CompileJson;
+    expect(w14.week).toBe("2026-W14");
+    // Monday 00:20 BST is Sunday in UTC, but the week is local: it belongs to W14.
+    expect(w14.highlights.map((h) => h.ts)).toContain("1774826402.829090");
+  });
+
+  it("filters by --channels and by --emoji", async () => {
+    const { stdout } = await cli([
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "2026-W13",
+      "--tz",
+      "Europe/London",
+      "--format",
+      "json",
+      "--no-store",
+      "--channels",
+      "#website,general",
+      "--emoji",
+      "warning=challenges,star2",
+    ]);
+    const json = JSON.parse(stdout) as CompileJson;
+    expect(json.highlights.map((h) => [h.channel, h.ts, h.section])).toEqual([
+      ["website", "1774361453.530207", "challenges"],
+      ["general", "1774541145.663493", "highlights"],
+    ]);
+  });
+});
+
+describe("weeknotes compile, empty weeks and bad input", () => {
+  it("writes an empty week as a valid note and exits 0", async () => {
+    const { code, stdout, stderr } = await cli([
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "2025-W13",
+      "--tz",
+      "Europe/London",
+      "--no-store",
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^# weeknotes 2025-W13 — a quiet week/);
+    expect(stdout).toContain("Nothing was tagged");
+    expect(stderr).toMatch(/nothing in 2025-W13 \(Europe\/London\)/);
+  });
+
+  it.each([
+    [["--week", "2026-W54"], /There is no week 2026-W54/],
+    [["--week", "next"], /"next" is not a week\. Give a week key like 2026-W13/],
+    [["--tz", "Mars/Base"], /Unknown time zone "Mars\/Base"\. Use an IANA zone name/],
+    [["--emoji", "star=somewhere"], /Unknown section "somewhere"/],
+    [["--emoji", ""], /is not NAME or NAME=SECTION/],
+    [["--channels", "nosuch"], /has no channel "nosuch"\. Its channels are: bins-digital, general/],
+    [["--format", "xml"], /argument 'xml' is invalid/],
+  ])("%j exits 2 with a clear message", async (extra, message) => {
+    const { code, stderr, stdout } = await cli([
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "2026-W13",
+      "--no-store",
+      ...extra,
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe("");
+  });
+
+  it("refuses a file that is not an export", async () => {
+    const notZip = join(dir, "notes.zip");
+    await writeFile(notZip, "not a zip");
+    const { code, stderr } = await cli([
+      "compile",
+      "--slack-export",
+      notZip,
+      "--week",
+      "2026-W13",
+      "--no-store",
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/neither a folder nor a readable zip file/);
+  });
+});
+
+describe("weeknotes compile with the store", () => {
+  it("saves highlights and the draft once, and a new revision only when the text changes", async () => {
+    const dataDir = join(dir, "store");
+    const args = [
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "2026-W13",
+      "--tz",
+      "Europe/London",
+      "--data-dir",
+      dataDir,
+    ];
+    expect((await cli(args)).code).toBe(0);
+    expect((await cli(args)).code).toBe(0);
+    expect((await cli([...args, "--emoji", "star"])).code).toBe(0);
+
+    const store = openSqliteStore({ path: join(dataDir, "weeknotes.sqlite") });
+    try {
+      const weeknote = await store.getWeeknote({
+        workspace: "T0KBC00001",
+        team: "default",
+        week: "2026-W13",
+      });
+      expect(weeknote?.status).toBe("draft");
+      expect(weeknote?.revisions.map((r) => [r.number, r.origin, r.highlightIds.length])).toEqual([
+        [1, "offline", 17],
+        [2, "offline", 6],
+      ]);
+      const highlights = await store.listHighlights({
+        workspace: "T0KBC00001",
+        fromMs: Date.parse("2026-03-23T00:00:00Z"),
+        toMs: Date.parse("2026-03-29T23:00:00Z"),
+      });
+      expect(highlights).toHaveLength(17);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("compiles but does not overwrite a week whose note was approved", async () => {
+    const dataDir = join(dir, "approved");
+    const args = [
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "2026-W13",
+      "--tz",
+      "Europe/London",
+      "--data-dir",
+      dataDir,
+    ];
+    await cli(args);
+    const store = openSqliteStore({ path: join(dataDir, "weeknotes.sqlite") });
+    const key = { workspace: "T0KBC00001", team: "default", week: "2026-W13" };
+    await store.decideWeeknote(key, {
+      status: "approved",
+      by: "U0KBC00001",
+      atMs: Date.parse("2026-03-27T15:00:00Z"),
+    });
+    await store.close();
+
+    const again = await cli([...args, "--emoji", "star"]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/draft not saved: the 2026-W13 note is already approved/);
+    const reopened = openSqliteStore({ path: join(dataDir, "weeknotes.sqlite") });
+    expect((await reopened.getWeeknote(key))?.revisions).toHaveLength(1);
+    await reopened.close();
+  });
+
+  it("writes --out whole, creating its folder, and leaves no temporary file", async () => {
+    const out = join(dir, "out", "nested", "w13.md");
+    const { code, stdout } = await cli([
+      "compile",
+      "--slack-export",
+      EXAMPLE,
+      "--week",
+      "2026-W13",
+      "--tz",
+      "Europe/London",
+      "--no-store",
+      "--out",
+      out,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toBe("");
+    expect(await readFile(out, "utf8")).toMatch(/^# weeknotes 2026-W13/);
+    expect(await readdir(join(dir, "out", "nested"))).toEqual(["w13.md"]);
+  });
+});
