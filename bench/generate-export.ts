@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 /**
  * Writes a synthetic Slack export of `messages` messages: `channels` channel folders of day files
- * from 2024-01-01 on, about 1 message in 40 tagged with a highlight emoji, a thread reply in 20,
+ * 70 a day from 2024-01-01 on (so 1,000,000 span about two years), about 1 message in 40 tagged with a highlight emoji, a thread reply in 20,
  * and joins and bot posts mixed in, as real exports have. Deterministic (no randomness).
  */
 export async function generateExport(
@@ -11,7 +11,7 @@ export async function generateExport(
   options: { messages: number; channels: number },
 ): Promise<void> {
   const perChannel = Math.ceil(options.messages / options.channels);
-  const perDay = 800;
+  const perDay = 70;
   const days = Math.ceil(perChannel / perDay);
   const users = Array.from({ length: 50 }, (_, i) => ({
     id: `U${String(i).padStart(8, "0")}`,
