@@ -41,9 +41,16 @@ export function highlightId(channelId: string, ts: string): string {
   return `${channelId}/${ts}`;
 }
 
-/** A Slack ts (`"1700000000.000100"`, seconds with a 6-digit counter) as UTC epoch ms. */
+/**
+ * A Slack ts (`"1700000000.000100"`: seconds, a dot, a 6-digit fraction) as UTC epoch ms, from the
+ * digits rather than through a float, so it is exact. NaN when `ts` is not of that form.
+ */
 export function slackTsToMs(ts: string): number {
-  return Math.floor(Number(ts) * 1000);
+  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(ts);
+  if (!match) {
+    return Number.NaN;
+  }
+  return Number(match[1]) * 1000 + Number((match[2] ?? "").padEnd(3, "0").slice(0, 3));
 }
 
 /**

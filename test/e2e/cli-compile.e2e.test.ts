@@ -53,6 +53,9 @@ async function cli(argv: string[], env: Record<string, string> = {}, nowIso = "2
   return { code, stdout, stderr };
 }
 
+/** `weeknotes compile` of the example's week 2026-W13 in Europe/London; callers add options. */
+const W13 = ["compile", "--slack-export", EXAMPLE, "--week", "2026-W13", "--tz", "Europe/London"];
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "weeknotes-cli-"));
@@ -107,18 +110,7 @@ describe("weeknotes compile, the real binary", () => {
 
 describe("weeknotes compile --format json", () => {
   it("finds exactly the example week's highlights, in the documented shape", async () => {
-    const { code, stdout } = await cli([
-      "compile",
-      "--slack-export",
-      EXAMPLE,
-      "--week",
-      "2026-W13",
-      "--tz",
-      "Europe/London",
-      "--format",
-      "json",
-      "--no-store",
-    ]);
+    const { code, stdout } = await cli([...W13, "--format", "json", "--no-store"]);
     expect(code).toBe(0);
     const json = JSON.parse(stdout) as CompileJson;
     expect(Object.keys(json)).toEqual(["week", "timezone", "highlights", "weeknote", "markdown"]);
@@ -139,18 +131,7 @@ describe("weeknotes compile --format json", () => {
   });
 
   it("decodes markup and keeps Unicode in the highlight text", async () => {
-    const { stdout } = await cli([
-      "compile",
-      "--slack-export",
-      EXAMPLE,
-      "--week",
-      "2026-W13",
-      "--tz",
-      "Europe/London",
-      "--format",
-      "json",
-      "--no-store",
-    ]);
+    const { stdout } = await cli([...W13, "--format", "json", "--no-store"]);
     const json = JSON.parse(stdout) as CompileJson;
     const byTs = new Map(json.highlights.map((h) => [h.ts, h]));
     const markup = byTs.get("1774517441.086866")?.text ?? "";
@@ -195,13 +176,7 @@ describe("weeknotes compile --format json", () => {
 
   it("filters by --channels and by --emoji", async () => {
     const { stdout } = await cli([
-      "compile",
-      "--slack-export",
-      EXAMPLE,
-      "--week",
-      "2026-W13",
-      "--tz",
-      "Europe/London",
+      ...W13,
       "--format",
       "json",
       "--no-store",
@@ -278,17 +253,7 @@ describe("weeknotes compile, empty weeks and bad input", () => {
 describe("weeknotes compile with the store", () => {
   it("saves highlights and the draft once, and a new revision only when the text changes", async () => {
     const dataDir = join(dir, "store");
-    const args = [
-      "compile",
-      "--slack-export",
-      EXAMPLE,
-      "--week",
-      "2026-W13",
-      "--tz",
-      "Europe/London",
-      "--data-dir",
-      dataDir,
-    ];
+    const args = [...W13, "--data-dir", dataDir];
     expect((await cli(args)).code).toBe(0);
     expect((await cli(args)).code).toBe(0);
     expect((await cli([...args, "--emoji", "star"])).code).toBe(0);
@@ -318,17 +283,7 @@ describe("weeknotes compile with the store", () => {
 
   it("compiles but does not overwrite a week whose note was approved", async () => {
     const dataDir = join(dir, "approved");
-    const args = [
-      "compile",
-      "--slack-export",
-      EXAMPLE,
-      "--week",
-      "2026-W13",
-      "--tz",
-      "Europe/London",
-      "--data-dir",
-      dataDir,
-    ];
+    const args = [...W13, "--data-dir", dataDir];
     await cli(args);
     const store = openSqliteStore({ path: join(dataDir, "weeknotes.sqlite") });
     const key = { workspace: "T0KBC00001", team: "default", week: "2026-W13" };
@@ -349,18 +304,7 @@ describe("weeknotes compile with the store", () => {
 
   it("writes --out whole, creating its folder, and leaves no temporary file", async () => {
     const out = join(dir, "out", "nested", "w13.md");
-    const { code, stdout } = await cli([
-      "compile",
-      "--slack-export",
-      EXAMPLE,
-      "--week",
-      "2026-W13",
-      "--tz",
-      "Europe/London",
-      "--no-store",
-      "--out",
-      out,
-    ]);
+    const { code, stdout } = await cli([...W13, "--no-store", "--out", out]);
     expect(code).toBe(0);
     expect(stdout).toBe("");
     expect(await readFile(out, "utf8")).toMatch(/^# weeknotes 2026-W13/);
