@@ -1,6 +1,6 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { systemClock } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
@@ -32,13 +32,13 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 interface CompileOptions {
   slackExport: string;
   week: string;
-  tz: string;
+  tz?: string;
   emoji?: string;
   channels?: string;
   format: "md" | "json";
   out?: string;
   team: string;
-  dataDir: string;
+  dataDir?: string;
   store: boolean;
 }
 
@@ -61,6 +61,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return error.code.startsWith("input.") ? EXIT.usage : EXIT.failure;
     }
     io.stderr(`weeknotes: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (/^(debug|trace)$/i.test(io.env.LOG_LEVEL ?? "") && error instanceof Error && error.stack) {
+      io.stderr(`${error.stack}\n`);
+    }
     return EXIT.failure;
   }
 }
@@ -78,16 +81,19 @@ function buildProgram(io: CliIo): Command {
     .description("Draft one week's weeknote from a Slack workspace export (a folder or a .zip).")
     .requiredOption("--slack-export <path>", "the export folder or .zip")
     .option("--week <week>", "a week key (2026-W13), a date (2026-03-27), last or this", "last")
-    .option("--tz <zone>", "IANA time zone of the week", io.env.DEFAULT_TIMEZONE || systemTimeZone())
+    .option("--tz <zone>", "IANA time zone of the week (env DEFAULT_TIMEZONE, else the machine's zone)")
     .option(
       "--emoji <list>",
-      "emoji that tag highlights, NAME[=SECTION],... (default: star, clap, … of SPEC §1)",
+      "emoji that tag highlights, NAME[=SECTION],... (default: star, clap, crystal_ball, … see the README)",
     )
     .option("--channels <list>", "only these channels (names or ids, comma-separated)")
     .addOption(new Option("--format <format>", "output format").choices(["md", "json"]).default("md"))
-    .option("--out <file>", "write to this file instead of standard output")
+    .option(
+      "--out <file>",
+      "write to this file (replacing it, creating its folder) instead of standard output; - for stdout",
+    )
     .option("--team <name>", "the weeknotes team the draft is stored for", "default")
-    .option("--data-dir <dir>", "where the SQLite database lives (env DATA_DIR)", io.env.DATA_DIR || "./data")
+    .option("--data-dir <dir>", "where the SQLite database lives (env DATA_DIR, else ./data)")
     .option("--no-store", "do not save highlights or the draft")
     .action(async (options: CompileOptions) => {
       await compile(options, io);
@@ -96,8 +102,8 @@ function buildProgram(io: CliIo): Command {
 }
 
 async function compile(options: CompileOptions, io: CliIo): Promise<void> {
-  assertTimeZone(options.tz);
-  const window = resolveWeek(options.week, io.clock.now(), options.tz);
+  const zone = timeZone(options.tz, io.env);
+  const window = resolveWeek(options.week, io.clock.now(), zone);
   const aliases = slackEmojiAliases();
   const emoji =
     options.emoji === undefined
@@ -107,6 +113,15 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
     ?.split(",")
     .map((c) => c.trim().replace(/^#/, ""))
     .filter(Boolean);
+  if (!options.team.trim()) {
+    throw new BotError("input.bad_option", "--team is empty", {
+      hint: "Give a team name, or leave --team out",
+    });
+  }
+  const databasePath = options.store
+    ? join(resolve(dataDir(options.dataDir, io.env)), "weeknotes.sqlite")
+    : undefined;
+  const out = outputPath(options.out, [options.slackExport, databasePath]);
   const logger = createPinoLogger({ level: logLevel(io.env.LOG_LEVEL) });
   const progress = io.interactive ? progressBarOnStderr() : undefined;
   const read = await readExportHighlights({
@@ -116,10 +131,12 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
     ...(channels && channels.length > 0 ? { channels } : {}),
     ...(progress ? { onProgress: progress.update } : {}),
   }).finally(() => progress?.stop());
+  logger.info(
+    { week: formatWeekKey(window.key), zone, ...read.stats, highlights: read.highlights.length },
+    "export read",
+  );
 
-  const store = options.store
-    ? openSqliteStore({ path: join(resolve(options.dataDir), "weeknotes.sqlite") })
-    : undefined;
+  const store = databasePath ? openSqliteStore({ path: databasePath }) : undefined;
   try {
     const compileWeeknote = createCompileWeeknote({
       summariser: createOfflineSummariser(),
@@ -138,19 +155,26 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
       options.format === "json"
         ? renderCompileJson({
             week: result.week,
-            timezone: options.tz,
+            timezone: zone,
             highlights: result.highlights.map(toHighlightJson),
             weeknote: result.document,
             markdown: result.markdown,
           })
         : result.markdown;
-    await writeOutput(output, options.out, io);
-    if (result.highlights.length === 0) {
+    await writeOutput(output, out, io);
+    if (read.stats.skipped.entries > 0 || read.stats.skipped.files > 0) {
       io.stderr(
-        `weeknotes: nothing in ${formatWeekKey(window.key)} (${options.tz}) carries ${describeEmoji(emoji)}; the note says so. Choose other emoji with --emoji or another week with --week.\n`,
+        `weeknotes: skipped ${read.stats.skipped.entries} unreadable message entries and ${read.stats.skipped.files} unusable files in the export.\n`,
       );
     }
-    if (store && result.notStoredReason) {
+    if (result.highlights.length === 0) {
+      const covers = read.stats.days
+        ? ` The export has messages from ${read.stats.days.first} to ${read.stats.days.last}.`
+        : "";
+      io.stderr(
+        `weeknotes: nothing in ${formatWeekKey(window.key)} (${zone}) carries ${describeEmoji(emoji)}; the note says so.${covers} Choose other emoji with --emoji or another week with --week.\n`,
+      );
+    } else if (store && result.notStoredReason) {
       io.stderr(`weeknotes: draft not saved: ${result.notStoredReason}\n`);
     }
   } finally {
@@ -158,17 +182,98 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
   }
 }
 
+function timeZone(option: string | undefined, env: CliIo["env"]): string {
+  if (option !== undefined) {
+    assertTimeZone(option);
+    return option;
+  }
+  const fromEnv = env.DEFAULT_TIMEZONE;
+  if (fromEnv) {
+    try {
+      assertTimeZone(fromEnv);
+    } catch (error) {
+      throw new BotError("input.bad_timezone", `DEFAULT_TIMEZONE "${fromEnv}" is not a time zone`, {
+        hint: "Set it (in the environment or .env) to an IANA zone such as Europe/London, or pass --tz",
+        cause: error,
+      });
+    }
+    return fromEnv;
+  }
+  return systemTimeZone();
+}
+
+function dataDir(option: string | undefined, env: CliIo["env"]): string {
+  const dir = option ?? (env.DATA_DIR || "./data");
+  if (!dir.trim()) {
+    throw new BotError("input.bad_option", "--data-dir is empty", {
+      hint: "Give the folder for weeknotes.sqlite, or --no-store to save nothing",
+    });
+  }
+  return dir;
+}
+
+/**
+ * Where `--out` writes, or undefined for stdout (`-` or no option).
+ * @throws BotError `input.bad_option` for an empty path, or one that would overwrite an input
+ *   (the export, the database): losing them to a typo is not recoverable.
+ */
+function outputPath(out: string | undefined, inputs: readonly (string | undefined)[]): string | undefined {
+  if (out === undefined || out === "-") {
+    return undefined;
+  }
+  if (!out.trim()) {
+    throw new BotError("input.bad_option", "--out is empty", {
+      hint: "Give a file path, or - for standard output",
+    });
+  }
+  const target = resolve(out);
+  for (const input of inputs) {
+    if (input === undefined) {
+      continue;
+    }
+    const protectedPath = resolve(input);
+    if (
+      target === protectedPath ||
+      target.startsWith(`${protectedPath}${sep}`) ||
+      target.startsWith(`${protectedPath}-`)
+    ) {
+      throw new BotError("input.bad_option", `--out ${out} would overwrite ${input}`, {
+        hint: "Write the note somewhere else",
+      });
+    }
+  }
+  return target;
+}
+
 // Written next to the target and renamed over it, so a failure never leaves half a file.
-async function writeOutput(text: string, out: string | undefined, io: CliIo): Promise<void> {
-  if (out === undefined) {
+async function writeOutput(text: string, target: string | undefined, io: CliIo): Promise<void> {
+  if (target === undefined) {
     io.stdout(text);
     return;
   }
-  const target = resolve(out);
-  await mkdir(dirname(target), { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, text, "utf8");
-  await rename(temporary, target);
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(temporary, text, "utf8");
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem =
+      code === "EISDIR"
+        ? "it is a folder"
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+          ? "permission denied"
+          : code === "ENOTDIR"
+            ? "part of its path is a file"
+            : code === "ENOSPC"
+              ? "the disk is full"
+              : (error as Error).message;
+    throw new BotError("input.bad_option", `Cannot write --out ${target}: ${problem}`, {
+      hint: "Give a file path you can write to, or leave --out out to print the note",
+      cause: error,
+    });
+  }
 }
 
 function describeEmoji(emoji: EmojiSectionMap): string {

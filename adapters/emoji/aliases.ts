@@ -62,7 +62,7 @@ export function slackEmojiUnicode(): (name: string, skinTone: number | undefined
 }
 
 /**
- * Slack short-name aliases (`thumbsup` → `+1`, `glowing_star` → `star2`) from the
+ * Slack short-name aliases (`thumbsup` → `+1`, `glowing_star` → `star2`, and `👍` → `+1`) from the
  * `emoji-datasource` package, the data Slack's emoji names follow. Custom emoji have no aliases
  * and resolve to themselves. Loaded once (about 1 MB of JSON) on first use.
  */
@@ -76,6 +76,11 @@ export function slackEmojiAliases(): EmojiAliases {
     for (const name of emoji.short_names) {
       canonical.set(name, emoji.short_name);
     }
+    // The emoji itself, with and without the variation selector (⭐ and ⭐️), names it too.
+    const glyph = fromCodePoints(emoji.unified);
+    canonical.set(glyph, emoji.short_name);
+    canonical.set(glyph.replace(/\uFE0F/g, ""), emoji.short_name);
+    canonical.set(`${glyph.replace(/\uFE0F/g, "")}\uFE0F`, emoji.short_name);
   }
   for (const [alias, name] of Object.entries(EXTRA_ALIASES)) {
     canonical.set(alias, canonical.get(name) ?? name);

@@ -34,7 +34,12 @@ export function summariseOffline(input: SummariseInput): WeeknoteDocument {
   );
   const bySection = groupBy(ordered, (h) => h.section);
   const themes = rankThemes(bySection.get("highlights") ?? []);
-  const titleThemes = pickTitleThemes(themes, input.highlights);
+  // The title names the week's work: its highlights and challenges, else whatever was tagged.
+  const work = ordered.filter((h) => h.section === "highlights" || h.section === "challenges");
+  const titleThemes = pickTitleThemes(
+    rankThemes(work.length > 0 ? work : ordered),
+    work.length > 0 ? work : ordered,
+  );
   const prefix = input.seriesNumber ? `${input.seriesNumber} — weeknotes` : `weeknotes ${input.week}`;
   const title = [prefix, ...(titleThemes.length > 0 ? titleThemes : ["a quiet week"])].join(" — ");
 
@@ -58,7 +63,7 @@ export function summariseOffline(input: SummariseInput): WeeknoteDocument {
     week: input.week,
     title,
     themes: titleThemes,
-    intro: intro(input, themes.length),
+    intro: intro(input, titleThemes),
     sections,
     intoNextWeek: (bySection.get("coming_up") ?? []).map(toItem),
     footer: footer(input),
@@ -87,10 +92,7 @@ function pickTitleThemes(themes: readonly Theme[], all: readonly Highlight[]): s
   if (phrases.length < 2) {
     // One busy channel (or only #general) says little: borrow the opening words of the week's
     // most-tagged highlights so the title still names what happened.
-    // Thanks and tunes make poor themes; the week's work is in highlights and challenges.
-    const mostTagged = all
-      .filter((h) => h.section === "highlights" || h.section === "challenges")
-      .sort((a, b) => b.tags.length - a.tags.length || a.postedAtMs - b.postedAtMs);
+    const mostTagged = [...all].sort((a, b) => b.tags.length - a.tags.length || a.postedAtMs - b.postedAtMs);
     for (const h of mostTagged) {
       const phrase = themePhrase(h.text);
       if (phrases.length >= 2) {
@@ -104,17 +106,17 @@ function pickTitleThemes(themes: readonly Theme[], all: readonly Highlight[]): s
   return phrases.slice(0, 4);
 }
 
-function intro(input: SummariseInput, themeCount: number): string {
+function intro(input: SummariseInput, themes: readonly string[]): string {
   const count = input.highlights.length;
   if (count === 0) {
-    return "Nothing was tagged for the weeknotes this week. Add a ⭐ reaction to a message during the week and it will be here next time.";
+    return "Nothing was tagged for the weeknotes this week.";
   }
   const people = new Set(input.highlights.map((h) => h.authorName)).size;
   const channels = [...new Set(input.highlights.map((h) => `#${h.channelName}`))].sort();
   const where = channels.length <= 4 ? ` in ${joinPhrases(channels)}` : ` across ${channels.length} channels`;
   const from = people === 1 ? "one person" : `${people} people`;
-  const themes = themeCount > 1 ? ` Here are the ${themeCount} threads of work that stood out.` : "";
-  return `This week we tagged ${plural(count, "highlight")} from ${from}${where}.${themes}`;
+  const about = themes.length > 1 ? ` Most of it was about ${joinPhrases(themes)}.` : "";
+  return `This week we tagged ${plural(count, "highlight")} from ${from}${where}.${about}`;
 }
 
 function footer(input: SummariseInput): string {
@@ -124,8 +126,15 @@ function footer(input: SummariseInput): string {
   )} tagged in ${input.week}.`;
 }
 
+// Long enough for a message and its translation or explanation; the full text stays in the store.
+const ITEM_LENGTH = 400;
+
 function toItem(h: Highlight): WeeknoteItem {
-  return { text: excerpt(h.text, 280), authors: [h.authorName], highlightIds: [h.id] };
+  return {
+    text: excerpt(h.text, ITEM_LENGTH) || "(a message with no text)",
+    authors: [h.authorName],
+    highlightIds: [h.id],
+  };
 }
 
 function tuneItem(tunes: readonly Highlight[]): WeeknoteItem | undefined {
@@ -133,7 +142,7 @@ function tuneItem(tunes: readonly Highlight[]): WeeknoteItem | undefined {
     return undefined;
   }
   return {
-    text: tunes.map((h) => excerpt(h.text, 200)).join(" / "),
+    text: tunes.map((h) => excerpt(h.text, 200) || "(a message with no text)").join(" / "),
     authors: [...new Set(tunes.map((h) => h.authorName))],
     highlightIds: tunes.map((h) => h.id),
   };

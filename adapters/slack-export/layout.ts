@@ -65,6 +65,65 @@ export function findLayout(allPaths: readonly string[]): ExportLayout {
   return { root, metadata, folders };
 }
 
+/** The earliest and latest day-file dates (`YYYY-MM-DD`) of `folders`, or undefined when they hold none. */
+export function daySpan(folders: readonly ConversationFolder[]): { first: string; last: string } | undefined {
+  let span: { first: string; last: string } | undefined;
+  for (const { days } of folders) {
+    const first = days[0]?.date;
+    const last = days[days.length - 1]?.date;
+    if (first === undefined || last === undefined) {
+      continue;
+    }
+    span = {
+      first: span === undefined || first < span.first ? first : span.first,
+      last: span === undefined || last > span.last ? last : span.last,
+    };
+  }
+  return span;
+}
+
+/** What a source holds, by kind: regular files, folders, and anything else (see `ExportSource`). */
+export interface SourceListing {
+  readonly paths: readonly string[];
+  readonly folders: readonly string[];
+  readonly others: readonly string[];
+}
+
+/**
+ * Paths of the export that should have been usable but are not, sorted: a metadata file name at
+ * the root that is a folder or other non-file; a name in `folderless` (names and ids of listed
+ * conversations that have no folder of day files) at the root that is a file or other non-folder;
+ * a day-file name in a folder at the root that is not a regular file. `__MACOSX/` is ignored.
+ */
+export function unusablePaths(
+  layout: ExportLayout,
+  listing: SourceListing,
+  folderless: Iterable<string>,
+): string[] {
+  const { root } = layout;
+  const files = new Set(listing.paths);
+  const folders = new Set(listing.folders);
+  const missing = new Set(folderless);
+  const found = new Set<string>();
+  for (const path of [...listing.paths, ...listing.folders, ...listing.others]) {
+    if (path.startsWith("__MACOSX/") || !path.startsWith(root) || path.length === root.length) {
+      continue;
+    }
+    const parts = path.slice(root.length).split("/");
+    const [first = "", second] = parts;
+    const unusable =
+      parts.length === 1
+        ? isMetadataFile(first)
+          ? !files.has(path)
+          : missing.has(first) && !folders.has(path)
+        : parts.length === 2 && second !== undefined && dayFileDate(second) !== undefined && !files.has(path);
+    if (unusable) {
+      found.add(path);
+    }
+  }
+  return [...found].sort(compare);
+}
+
 /** The date of a day file name (`2024-02-29.json` → `2024-02-29`), or undefined for other names. */
 export function dayFileDate(fileName: string): string | undefined {
   const match = DAY_FILE.exec(fileName);

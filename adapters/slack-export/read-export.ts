@@ -19,7 +19,15 @@ import {
   selectConversations,
 } from "./conversations.ts";
 import { badExportFile, type ExportSource, openExportSource, readExportJson } from "./export-source.ts";
-import { compare, type DayFile, dayFileRange, type ExportLayout, findLayout } from "./layout.ts";
+import {
+  compare,
+  type DayFile,
+  dayFileRange,
+  daySpan,
+  type ExportLayout,
+  findLayout,
+  unusablePaths,
+} from "./layout.ts";
 import {
   authorOf,
   ExportMessage,
@@ -29,6 +37,8 @@ import {
   reactionUsers,
 } from "./messages.ts";
 import { UserDirectory } from "./users.ts";
+
+export { MAX_EXPORT_FILE_BYTES } from "./source-errors.ts";
 
 export interface ReadExportOptions {
   /** A Slack export: the unzipped folder, or the `.zip` (optionally with everything in one top folder). */
@@ -43,6 +53,12 @@ export interface ReadExportOptions {
   readonly channels?: readonly string[];
   /** Called with (day files read, day files to read): once with 0 before reading, then after each file. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * The largest single export file read, in bytes; default {@link MAX_EXPORT_FILE_BYTES} (256 MiB).
+   * A larger one (a zip entry by the uncompressed size its central directory declares, a folder's
+   * file by its size on disk) is refused before it is read.
+   */
+  readonly maxFileBytes?: number;
 }
 
 /** A conversation of the export, as read. */
@@ -67,6 +83,23 @@ export interface ExportHighlights {
     readonly filesRead: number;
     /** Items in those files, of any kind. */
     readonly messagesRead: number;
+    /** What was passed over without failing, so the caller can warn. */
+    readonly skipped: {
+      /** Items of the day files read that are not message objects or lack a string `ts`. */
+      readonly entries: number;
+      /**
+       * Paths anywhere in the export (whatever `channels` chose) that should have been a metadata
+       * file (`channels.json`…), a listed conversation's folder or a day file but are not usable:
+       * a folder or broken link where a file belongs, or a file where a folder belongs.
+       */
+      readonly files: number;
+    };
+    /**
+     * The earliest and latest day-file dates (`YYYY-MM-DD`, from file names alone, none read) across
+     * every conversation folder of the export, whatever `channels` chose; undefined when there are
+     * no day files. Tells a user whose week is empty which dates the export covers.
+     */
+    readonly days: { readonly first: string; readonly last: string } | undefined;
   };
 }
 
@@ -82,13 +115,23 @@ export interface ExportHighlights {
  * Only day files dated within two days of the window are read, one at a time; a zip is read by
  * its central directory and only those entries are inflated.
  *
+ * Items and paths real exports may hold but that cannot be used are skipped and counted in
+ * `stats.skipped` rather than failing the read.
+ *
  * @throws BotError `input.not_found` when `path` does not exist; `input.not_an_export` when it has
- *   neither `channels.json` nor a folder of day files, or is a file that is not a zip;
- *   `input.bad_export_file` naming a file that is not valid JSON or not the expected list;
- *   `input.bad_option` when a `channels` entry is not in the export (the hint lists its channels).
+ *   neither `channels.json` nor a folder of day files, is a file that is not a zip, is a zip holding
+ *   unsafe (`../`, absolute) paths, or cannot be read (permissions, symbolic-link loops…, the
+ *   file-system error kept as `cause`); `input.bad_export_file` naming a file that is not valid
+ *   JSON, not the expected list, larger than `maxFileBytes`, encrypted (a zip with a password),
+ *   damaged, or cannot be read (the file-system error kept as `cause`); `input.bad_option` when a
+ *   `channels` entry is not in the export (the hint lists its channels) or `maxFileBytes` is not a
+ *   number above 0.
  */
 export async function readExportHighlights(options: ReadExportOptions): Promise<ExportHighlights> {
-  const source = await openExportSource(options.path);
+  const source = await openExportSource(
+    options.path,
+    options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes },
+  );
   try {
     return await readFromSource(source, options);
   } finally {
@@ -107,6 +150,11 @@ async function readFromSource(source: ExportSource, options: ReadExportOptions):
   const lists = await readConversationLists(source, layout);
   const conversations = joinConversations(lists, layout.folders, users);
   const chosen = selectConversations(conversations, options.channels);
+  const skippedFiles = unusablePaths(
+    layout,
+    source,
+    conversations.filter((c) => c.folders.length === 0).flatMap((c) => [c.name, c.id]),
+  ).length;
 
   const { from, to } = dayFileRange(options.window);
   const work: { conversation: Conversation; day: DayFile }[] = chosen.flatMap((conversation) =>
@@ -118,6 +166,7 @@ async function readFromSource(source: ExportSource, options: ReadExportOptions):
   const candidates: Candidate[] = [];
   const seen = new Set<string>();
   let messagesRead = 0;
+  let skippedEntries = 0;
   let filesRead = 0;
   let messageTeam: string | undefined;
   options.onProgress?.(0, work.length);
@@ -128,8 +177,10 @@ async function readFromSource(source: ExportSource, options: ReadExportOptions):
     }
     for (const item of items) {
       messagesRead += 1;
+      // Only a non-object or a missing or non-string ts fails: every other field reads as absent.
       const parsed = ExportMessage.safeParse(item);
       if (!parsed.success) {
+        skippedEntries += 1;
         continue;
       }
       const message = parsed.data;
@@ -168,7 +219,12 @@ async function readFromSource(source: ExportSource, options: ReadExportOptions):
     highlights,
     workspace,
     channels: chosen.map((c) => ({ id: c.id, name: c.name, private: c.private })),
-    stats: { filesRead, messagesRead },
+    stats: {
+      filesRead,
+      messagesRead,
+      skipped: { entries: skippedEntries, files: skippedFiles },
+      days: daySpan(layout.folders),
+    },
   };
 }
 

@@ -2,51 +2,102 @@ import type { Readable } from "node:stream";
 import yauzl from "yauzl";
 import { BotError } from "../../src/domain/errors.ts";
 import type { ExportSource } from "./export-source.ts";
+import { badExportFile, tooLarge, unreadableExport, unreadableExportFile } from "./source-errors.ts";
+
+/** Unix file type bits of an entry's external attributes, and the type of a symbolic link. */
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
 
 /**
  * A zipped export. Opening reads only the central directory (the list of entries, with
- * `lazyEntries`); {@link ExportSource.readText} inflates just the entry asked for. The zip stays
- * open until `close()`.
- * @throws BotError `input.not_an_export` when the file is not a readable zip.
+ * `lazyEntries`); {@link ExportSource.readText} inflates just the entry asked for, after checking
+ * that it is not encrypted and that its declared uncompressed size is at most `maxFileBytes` (yauzl
+ * then stops an entry that inflates to more than it declares). The zip stays open until `close()`.
+ * Entries that are symbolic links are listed in `others` and never read.
+ * @throws BotError `input.not_an_export` when the file cannot be read (permissions…), is not a
+ *   readable zip, or holds an entry whose name is unsafe (`../`, absolute, as yauzl's
+ *   `validateFileName` judges).
  */
-export async function openZipSource(location: string): Promise<ExportSource> {
+export async function openZipSource(location: string, maxFileBytes: number): Promise<ExportSource> {
   let zip: yauzl.ZipFile;
   const entries = new Map<string, yauzl.Entry>();
+  const folders = new Set<string>();
+  const others = new Set<string>();
+  let unsafe: string | undefined;
   try {
-    zip = await yauzl.openPromise(location, { lazyEntries: true, autoClose: false });
+    // Names are decoded and checked below, so that an unsafe one can be told from a damaged zip.
+    zip = await yauzl.openPromise(location, { lazyEntries: true, autoClose: false, decodeStrings: false });
   } catch (error) {
-    throw notAZip(location, error);
+    throw unreadableExport(location, error, "file") ?? notAZip(location, error);
   }
   try {
     for await (const entry of zip.eachEntry()) {
-      // Folder entries end in `/`.
-      if (!entry.fileName.endsWith("/")) {
-        entries.set(entry.fileName, entry);
+      const name = yauzl.getFileNameLowLevel(
+        entry.generalPurposeBitFlag,
+        entry.fileNameRaw,
+        entry.extraFields,
+        false,
+      );
+      if (yauzl.validateFileName(name) !== null) {
+        unsafe = name;
+        break;
+      }
+      if (name.endsWith("/")) {
+        folders.add(name.slice(0, -1));
+      } else if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) {
+        others.add(name);
+      } else {
+        entries.set(name, entry);
       }
     }
   } catch (error) {
     zip.close();
-    throw notAZip(location, error);
+    throw unreadableExport(location, error, "file") ?? notAZip(location, error);
+  }
+  if (unsafe !== undefined) {
+    zip.close();
+    throw new BotError(
+      "input.not_an_export",
+      `${location} holds unsafe paths that lead out of the export, such as ${JSON.stringify(unsafe)}, so it was not read`,
+      {
+        hint: "A Slack export never holds ../ or absolute paths: use the zip Slack sent, or zip the export folder again",
+      },
+    );
+  }
+  // Zips need not list folders; a path's folders are implied by it.
+  for (const name of [...entries.keys(), ...others]) {
+    for (let slash = name.indexOf("/"); slash > 0; slash = name.indexOf("/", slash + 1)) {
+      folders.add(name.slice(0, slash));
+    }
   }
   let closed = false;
   return {
     location,
     paths: [...entries.keys()].sort(),
+    folders: [...folders].sort(),
+    others: [...others].sort(),
     async readText(path) {
       const entry = entries.get(path);
       if (!entry) {
         throw new Error(`No entry ${path} in ${location}`);
       }
+      if (entry.isEncrypted()) {
+        throw badExportFile(location, path, "is encrypted: the zip has a password", {
+          hint: "Export the workspace again, or zip the export folder again without a password",
+        });
+      }
+      if (entry.uncompressedSize > maxFileBytes) {
+        throw tooLarge(location, path, entry.uncompressedSize, maxFileBytes, true);
+      }
       try {
         return await readAll(await zip.openReadStreamPromise(entry));
       } catch (error) {
-        throw new BotError(
-          "input.bad_export_file",
-          `${path} in the Slack export ${location} cannot be unzipped`,
-          {
+        throw (
+          unreadableExportFile(location, path, error) ??
+          badExportFile(location, path, "cannot be unzipped", {
             hint: "The zip may be damaged or incomplete: download or export it again",
             cause: error,
-          },
+          })
         );
       }
     },

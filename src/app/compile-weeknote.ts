@@ -65,6 +65,10 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
       return { ...base, weeknote: undefined, notStoredReason: "no store" };
     }
 
+    if (highlights.length === 0) {
+      // An empty week is worth printing but not worth a stored draft nobody asked for.
+      return { ...base, weeknote: undefined, notStoredReason: "nothing was tagged" };
+    }
     await store.saveHighlights(highlights);
     const key = { workspace: input.workspace, team: input.team, week };
     const existing = await store.getWeeknote(key);

@@ -47,7 +47,18 @@ function oneLine(text: string): string {
   return escapeMarkdownText(text.replace(/\s*\n\s*/g, " ").trim());
 }
 
-/** Escapes what would turn chat text into HTML (`<tag>`, autolinks, `&entity;`) in CommonMark. */
+/**
+ * Escapes chat text so that CommonMark shows it as written: no HTML (`<tag>`, autolinks,
+ * `&entity;`), no links or images (`[…](…)`), no headings, quotes, lists or code fences started
+ * by a line. Emphasis (`*`, `_`) and inline code are left alone: they are harmless and common.
+ */
 export function escapeMarkdownText(text: string): string {
-  return text.replace(/</g, "\\<").replace(/&(?=#?\w+;)/g, "\\&");
+  return text
+    .replace(/\\(?=[!-/:-@[-`{-~])/g, "\\\\")
+    .replace(/[<[\]]/g, (c) => `\\${c}`)
+    .replace(/&(?=#?\w+;)/g, "\\&")
+    .replace(
+      /^([ \t]*)(#|>|[-+*](?=\s|$)|\d+(?=[.)])|```|~~~)/gm,
+      (_, indent: string, marker: string) => `${indent}\\${marker}`,
+    );
 }

@@ -75,28 +75,56 @@ export class EmojiSectionMap {
   }
 }
 
+// A Slack short name: lower-case letters, digits and `_ + - '`, optionally with a skin tone.
+const EMOJI_NAME = /^[\p{Ll}\p{Lo}\p{N}_+'-]+(::skin-tone-[2-6])?$/u;
+
 /**
  * Parses the CLI's `--emoji` value: `NAME[=SECTION],...`, such as `star,tada=thanks,+1`. A name
- * without a section takes its default section (SPEC §1), or `highlights` when it has none.
- * @throws BotError `input.bad_emoji` on an empty list, an empty name or an unknown section.
+ * may be a Slack short name (`:star:` colons optional) or, where the aliases know it, the emoji
+ * itself (`⭐`). A name without a section takes its default section (see DEFAULT_EMOJI_SECTIONS),
+ * or `highlights` when it has none. Empty items (a trailing comma) are ignored.
+ * @throws BotError `input.bad_emoji` on an empty list, a name that is not an emoji name, an
+ *   unknown section, or one emoji given two different sections.
  */
 export function parseEmojiOption(value: string, aliases: EmojiAliases = NO_ALIASES): EmojiSectionMap {
   const defaults = EmojiSectionMap.defaults(aliases);
-  const entries: [string, Section][] = [];
-  for (const part of value.split(",")) {
+  const chosen = new Map<string, Section>();
+  const parts = value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (parts.length === 0) {
+    throw badEmoji(`--emoji "${value}" names no emoji`);
+  }
+  for (const part of parts) {
     const [rawName = "", rawSection, ...extra] = part.split("=").map((s) => s.trim());
-    const name = rawName.replace(/^:|:$/g, "");
-    if (!name || extra.length > 0) {
-      throw new BotError("input.bad_emoji", `"${part.trim()}" in --emoji is not NAME or NAME=SECTION`, {
-        hint: "Write emoji as a comma-separated list such as star,tada=thanks,crystal_ball=coming_up",
-      });
+    const name = normaliseEmojiName(rawName, aliases);
+    if (!name || extra.length > 0 || !EMOJI_NAME.test(name)) {
+      throw badEmoji(`"${part}" in --emoji is not NAME or NAME=SECTION`);
     }
     if (rawSection !== undefined && !isSection(rawSection)) {
-      throw new BotError("input.bad_emoji", `Unknown section "${rawSection}" for emoji ${name}`, {
+      throw new BotError("input.bad_emoji", `Unknown section "${rawSection}" for emoji ${rawName}`, {
         hint: `Sections are ${SECTIONS.join(", ")}`,
       });
     }
-    entries.push([name, rawSection ?? defaults.sectionOf(name) ?? "highlights"]);
+    const section = rawSection ?? defaults.sectionOf(name) ?? "highlights";
+    const earlier = chosen.get(name);
+    if (earlier !== undefined && earlier !== section) {
+      throw new BotError(
+        "input.bad_emoji",
+        `--emoji gives ${rawName} two sections, ${earlier} and ${section}`,
+        {
+          hint: "Give each emoji one section",
+        },
+      );
+    }
+    chosen.set(name, section);
   }
-  return new EmojiSectionMap(entries, aliases);
+  return new EmojiSectionMap(chosen, aliases);
+}
+
+function badEmoji(message: string): BotError {
+  return new BotError("input.bad_emoji", message, {
+    hint: "Write emoji as a comma-separated list such as star,tada=thanks,crystal_ball=coming_up",
+  });
 }

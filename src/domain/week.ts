@@ -22,6 +22,9 @@ export interface WeekWindow {
 
 const WEEK_KEY = /^(\d{4})-W(\d{2})$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+// Chat exports start in the 2010s; the bounds only stop typos such as 0026-W13 or 9026-W13.
+const MIN_YEAR = 1970;
+const MAX_YEAR = 2999;
 
 /** Formats a week key the ISO way: `2026-W03`. */
 export function formatWeekKey(key: WeekKey): string {
@@ -103,6 +106,7 @@ export function parseWeekKey(text: string): WeekKey {
     throw badWeek(text);
   }
   const key = { year: Number(match[1]), week: Number(match[2]) };
+  assertYearInRange(key.year, text);
   if (key.week < 1 || key.week > weeksInWeekYear(key.year)) {
     throw new BotError("input.bad_week", `There is no week ${formatWeekKey(key)}`, {
       hint: `${key.year} has ${weeksInWeekYear(key.year)} ISO weeks`,
@@ -130,9 +134,18 @@ export function resolveWeek(spec: string, nowMs: number, zone: string): WeekWind
     if (!day.isValid) {
       throw badWeek(spec);
     }
-    return windowOf(day.toMillis(), zone);
+    assertYearInRange(day.year, spec);
+    return weekWindow({ year: day.weekYear, week: day.weekNumber }, zone);
   }
-  return weekWindow(parseWeekKey(text), zone);
+  return weekWindow(parseWeekKey(spec), zone);
+}
+
+function assertYearInRange(year: number, text: string): void {
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw new BotError("input.bad_week", `"${text}" is out of range`, {
+      hint: `Give a week between ${MIN_YEAR} and ${MAX_YEAR}`,
+    });
+  }
 }
 
 function badWeek(text: string): BotError {

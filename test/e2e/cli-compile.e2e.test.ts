@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -216,7 +216,8 @@ describe("weeknotes compile, empty weeks and bad input", () => {
     [["--week", "next"], /"next" is not a week\. Give a week key like 2026-W13/],
     [["--tz", "Mars/Base"], /Unknown time zone "Mars\/Base"\. Use an IANA zone name/],
     [["--emoji", "star=somewhere"], /Unknown section "somewhere"/],
-    [["--emoji", ""], /is not NAME or NAME=SECTION/],
+    [["--emoji", ""], /names no emoji/],
+    [["--emoji", "a b"], /is not NAME or NAME=SECTION/],
     [["--channels", "nosuch"], /has no channel "nosuch"\. Its channels are: bins-digital, general/],
     [["--format", "xml"], /argument 'xml' is invalid/],
   ])("%j exits 2 with a clear message", async (extra, message) => {
@@ -232,6 +233,71 @@ describe("weeknotes compile, empty weeks and bad input", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stdout).toBe("");
+  });
+
+  it("says which dates the export covers when the week is empty, and stores nothing", async () => {
+    const dataDir = join(dir, "empty-week");
+    const { code, stderr } = await cli([...W13.slice(0, 3), "--week", "2025-W13", "--data-dir", dataDir]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/The export has messages from 2025-11-12 to 2026-03-31\./);
+    const store = openSqliteStore({ path: join(dataDir, "weeknotes.sqlite") });
+    expect(
+      await store.getWeeknote({ workspace: "T0KBC00001", team: "default", week: "2025-W13" }),
+    ).toBeUndefined();
+    await store.close();
+  });
+
+  it("takes the emoji itself in --emoji", async () => {
+    const { stdout } = await cli([...W13, "--format", "json", "--no-store", "--emoji", "⭐"]);
+    expect((JSON.parse(stdout) as CompileJson).highlights).toHaveLength(6);
+  });
+
+  it("names DEFAULT_TIMEZONE when the zone from the environment is bad", async () => {
+    const { code, stderr } = await cli([...W13.slice(0, 5), "--no-store"], {
+      DEFAULT_TIMEZONE: "Nowhere/Land",
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/DEFAULT_TIMEZONE "Nowhere\/Land" is not a time zone/);
+  });
+
+  it.each([
+    [["--out", EXAMPLE], /would overwrite/],
+    [["--out", join(EXAMPLE, "channels.json")], /would overwrite/],
+    [["--out", ""], /--out is empty/],
+    [["--team", " "], /--team is empty/],
+  ])("%j protects inputs and exits 2", async (extra, message) => {
+    const { code, stderr } = await cli([...W13, "--no-store", ...extra]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it("will not write the note over its own database", async () => {
+    const dataDir = join(dir, "guarded");
+    const { code, stderr } = await cli([
+      ...W13,
+      "--data-dir",
+      dataDir,
+      "--out",
+      join(dataDir, "weeknotes.sqlite"),
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/would overwrite .*weeknotes\.sqlite/);
+    const empty = await cli([...W13, "--data-dir", "", "--out", join(dir, "x.md")]);
+    expect(empty.stderr).toMatch(/--data-dir is empty/);
+  });
+
+  it("reports an --out that is a folder in one line and leaves no temporary file", async () => {
+    const folder = join(dir, "a-folder");
+    await mkdir(folder, { recursive: true });
+    const { code, stderr } = await cli([...W13, "--no-store", "--out", folder]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Cannot write --out .*a-folder: it is a folder/);
+    expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("writes to standard output for --out -", async () => {
+    const { stdout } = await cli([...W13, "--no-store", "--out", "-"]);
+    expect(stdout).toMatch(/^# weeknotes 2026-W13/);
   });
 
   it("refuses a file that is not an export", async () => {

@@ -133,6 +133,24 @@ describe("offline summariser", () => {
     expect(doc.sections).toEqual([]);
     expect(doc.footer).toMatch(/from 0 highlights/);
   });
+
+  it("names the week after what was tagged even when nothing is a highlight", () => {
+    const thanksOnly = [
+      makeHighlight({ postedAtMs: t0, section: "thanks", channelName: "bins-digital", text: "Thanks Jo" }),
+      makeHighlight({ postedAtMs: t0 + 1, section: "thanks", channelName: "website", text: "Thanks Sam" }),
+    ];
+    const doc = summariseOffline({ week: "2026-W13", teamName: "Digital", highlights: thanksOnly });
+    expect(doc.title).toBe("weeknotes 2026-W13 — bins digital — website");
+  });
+
+  it("never writes an empty item", () => {
+    const doc = summariseOffline({
+      week: "2026-W13",
+      teamName: "Digital",
+      highlights: [makeHighlight({ postedAtMs: t0, text: "  " })],
+    });
+    expect(doc.sections[0]?.items[0]?.text).toBe("(a message with no text)");
+  });
 });
 
 describe("excerpt", () => {

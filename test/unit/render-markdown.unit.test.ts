@@ -67,6 +67,16 @@ describe("escapeMarkdownText", () => {
     expect(escapeMarkdownText("*bold* _it_ 👩🏽‍💻 ŵ")).toBe("*bold* _it_ 👩🏽‍💻 ŵ");
   });
 
+  it("keeps links, images, headings, lists and fences typed in chat as text", () => {
+    expect(escapeMarkdownText("[x](javascript:alert(1)) ![i](http://x/y.png)")).toBe(
+      "\\[x\\](javascript:alert(1)) !\\[i\\](http://x/y.png)",
+    );
+    expect(escapeMarkdownText("# heading\n> quote\n- item\n+ item\n1. one\n2) two\n```js")).toBe(
+      "\\# heading\n\\> quote\n\\- item\n\\+ item\n\\1. one\n\\2) two\n\\```js",
+    );
+    expect(escapeMarkdownText("a - b, 3 cats, C:\\path\\*x")).toBe("a - b, 3 cats, C:\\path\\\\*x");
+  });
+
   it("is applied to item text in a rendered note", () => {
     const md = renderMarkdown({
       ...doc,

@@ -61,11 +61,21 @@ describe("parseEmojiOption", () => {
     expect(map.sectionOf("crystal_ball")).toBeUndefined();
   });
 
-  it.each(["", "star,,clap", "star=nowhere", "star=thanks=again", "=thanks"])("refuses %j", (value) => {
-    expect(() => parseEmojiOption(value, aliases)).toThrowError(
-      expect.objectContaining({ code: "input.bad_emoji" }),
-    );
+  it("accepts the emoji itself, and ignores empty items", () => {
+    const map = parseEmojiOption("⭐,👏=thanks,star,", aliases);
+    expect(map.sectionOf("star")).toBe("highlights");
+    expect(map.sectionOf("clap::skin-tone-2")).toBe("thanks");
+    expect(parseEmojiOption("star,,clap", aliases).sectionOf("clap")).toBe("thanks");
   });
+
+  it.each(["", " , ", "star=nowhere", "star=thanks=again", "=thanks", "a b", "star=thanks,star=challenges"])(
+    "refuses %j",
+    (value) => {
+      expect(() => parseEmojiOption(value, aliases)).toThrowError(
+        expect.objectContaining({ code: "input.bad_emoji" }),
+      );
+    },
+  );
 });
 
 describe("chooseSection", () => {

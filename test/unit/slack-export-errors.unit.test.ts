@@ -109,5 +109,6 @@ describe("readExportHighlights errors", () => {
     });
     expect(result.highlights.map((h) => h.text)).toEqual(["ok"]);
     expect(result.stats.messagesRead).toBe(5);
+    expect(result.stats.skipped).toEqual({ entries: 4, files: 0 });
   });
 });

@@ -129,3 +129,56 @@ export function users(
     profile: { real_name: realName, display_name: displayName },
   }));
 }
+
+/** What {@link patchZipEntry} changes in an entry's central-directory record (and local header). */
+export interface ZipEntryPatch {
+  /** A new name of the same length in bytes (to write names yazl refuses, such as `../x`). */
+  readonly name?: string;
+  /** Sets the "encrypted" flag, as a password-protected zip has. */
+  readonly encrypted?: boolean;
+  /** A new declared uncompressed size (up to 4 GiB − 1), the data left as it is. */
+  readonly declaredSize?: number;
+}
+
+/**
+ * Rewrites the records of entry `name` in a zip yazl made (no zip64, no comment), walking the
+ * central directory rather than searching the bytes, so compressed data is never touched.
+ */
+export async function patchZipEntry(zipPath: string, name: string, patch: ZipEntryPatch): Promise<void> {
+  const zip = await readFile(zipPath);
+  const end = zip.length - 22;
+  if (zip.readUInt32LE(end) !== 0x06054b50) {
+    throw new Error(`${zipPath}: no end of central directory record where yazl puts it`);
+  }
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  let found = false;
+  for (let i = 0; i < count; i += 1) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    const recordLength = 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    if (zip.toString("utf8", at + 46, at + 46 + nameLength) === name) {
+      found = true;
+      const local = zip.readUInt32LE(at + 42);
+      if (patch.name !== undefined) {
+        const bytes = Buffer.from(patch.name, "utf8");
+        if (bytes.length !== nameLength) {
+          throw new Error(`patchZipEntry: "${patch.name}" is not ${nameLength} bytes long`);
+        }
+        bytes.copy(zip, at + 46);
+        bytes.copy(zip, local + 30);
+      }
+      if (patch.encrypted) {
+        zip.writeUInt16LE(zip.readUInt16LE(at + 8) | 1, at + 8);
+        zip.writeUInt16LE(zip.readUInt16LE(local + 6) | 1, local + 6);
+      }
+      if (patch.declaredSize !== undefined) {
+        zip.writeUInt32LE(patch.declaredSize, at + 24);
+      }
+    }
+    at += recordLength;
+  }
+  if (!found) {
+    throw new Error(`patchZipEntry: no entry ${name} in ${zipPath}`);
+  }
+  await writeFile(zipPath, zip);
+}

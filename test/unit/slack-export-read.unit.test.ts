@@ -241,7 +241,12 @@ describe("readExportHighlights: channels option", () => {
       { id: "C1", name: "general", private: false },
       { id: "C2", name: "random", private: false },
     ]);
-    expect(result.stats).toEqual({ filesRead: 3, messagesRead: GENERAL_DAY.length + 3 });
+    expect(result.stats).toEqual({
+      filesRead: 3,
+      messagesRead: GENERAL_DAY.length + 3,
+      skipped: { entries: 0, files: 0 },
+      days: { first: "2024-03-05", last: "2024-03-07" },
+    });
   });
 
   it("rejects an unknown channel with input.bad_option naming the known ones", async () => {

@@ -84,14 +84,27 @@ describe("resolveWeek", () => {
     expect(formatWeekKey(resolveWeek("last", utc("2026-01-02T12:00:00Z"), "UTC").key)).toBe("2025-W52");
   });
 
-  it.each(["next", "2026-W54", "2025-W53", "2026-W00", "2026-13", "2026-02-30", "", "W13"])(
-    "refuses %j with input.bad_week",
-    (text) => {
-      expect(() => resolveWeek(text, now, "Europe/London")).toThrowError(
-        expect.objectContaining({ code: "input.bad_week" }),
-      );
-    },
-  );
+  it.each([
+    "next",
+    "2026-W54",
+    "2025-W53",
+    "2026-W00",
+    "2026-13",
+    "2026-02-30",
+    "",
+    "W13",
+    "0000-W01",
+    "9999-W01",
+    "0026-03-01",
+  ])("refuses %j with input.bad_week", (text) => {
+    expect(() => resolveWeek(text, now, "Europe/London")).toThrowError(
+      expect.objectContaining({ code: "input.bad_week" }),
+    );
+  });
+
+  it("echoes what was typed, not a lower-cased copy", () => {
+    expect(() => resolveWeek("W13", now, "UTC")).toThrowError('"W13" is not a week');
+  });
 
   it("refuses an unknown zone with input.bad_timezone and a hint", () => {
     try {
