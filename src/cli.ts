@@ -14,6 +14,7 @@ import { BotError } from "./domain/errors.ts";
 import { renderCompileJson, toHighlightJson } from "./domain/render-json.ts";
 import { EmojiSectionMap, parseEmojiOption } from "./domain/sections.ts";
 import { assertTimeZone, formatWeekKey, resolveWeek } from "./domain/week.ts";
+import { serve } from "./main.ts";
 import type { Clock } from "./ports/clock.ts";
 
 /** What the CLI touches of the outside world; tests pass their own. */
@@ -58,7 +59,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     if (error instanceof BotError) {
       io.stderr(`weeknotes: ${error.toUserLine()}\n`);
-      return error.code.startsWith("input.") ? EXIT.usage : EXIT.failure;
+      return error.code.startsWith("input.") || error.code === "config.invalid" ? EXIT.usage : EXIT.failure;
     }
     io.stderr(`weeknotes: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (/^(debug|trace)$/i.test(io.env.LOG_LEVEL ?? "") && error instanceof Error && error.stack) {
@@ -97,6 +98,12 @@ function buildProgram(io: CliIo): Command {
     .option("--no-store", "do not save highlights or the draft")
     .action(async (options: CompileOptions) => {
       await compile(options, io);
+    });
+  program
+    .command("serve")
+    .description("Run the bot: the Slack app and health checks on one HTTP server (see .env.example).")
+    .action(async () => {
+      await serve(io.env);
     });
   return program;
 }

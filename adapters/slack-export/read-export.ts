@@ -259,7 +259,7 @@ function toCandidate(
     }
     tagged.push({ section, users: reactionUsers(reaction) });
     for (const user of reaction.users) {
-      tags.push({ user, reaction: reaction.name });
+      tags.push({ user, reaction: reaction.name, section });
     }
   }
   const section = chooseSection(tagged, SECTIONS);

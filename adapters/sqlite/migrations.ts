@@ -63,9 +63,79 @@ CREATE TABLE weeknote_revisions (
 ) STRICT;
 `;
 
+// Each tag now carries its section. A tag stored before had none: it takes the section of its
+// highlight, which is what it filed the message under when it was saved. Tags keep their order.
+const V2_TAG_SECTIONS = `
+UPDATE highlights SET tags = (
+  SELECT json_group_array(
+    CASE WHEN json_type(t.value, '$.section') IS NULL
+      THEN json_set(t.value, '$.section', highlights.section)
+      ELSE json(t.value) END
+    ORDER BY t.key)
+  FROM json_each(highlights.tags) AS t)
+WHERE EXISTS (
+  SELECT 1 FROM json_each(highlights.tags) AS t WHERE json_type(t.value, '$.section') IS NULL);
+`;
+
+// Where a weeknote's review message and its published note are in chat: both columns of a pair
+// set, or both NULL.
+const V3_WEEKNOTE_MESSAGES = `
+ALTER TABLE weeknotes ADD COLUMN review_channel TEXT;
+ALTER TABLE weeknotes ADD COLUMN review_ts TEXT;
+ALTER TABLE weeknotes ADD COLUMN published_channel TEXT;
+ALTER TABLE weeknotes ADD COLUMN published_ts TEXT;
+`;
+
+// The inbox: events recorded before they are acknowledged, then claimed by workers under a lease
+// (lease_until_ms, epoch ms; a lease is held while now < lease_until_ms).
+const V4_INBOX = `
+CREATE TABLE inbox_events (
+  workspace       TEXT    NOT NULL,
+  event_id        TEXT    NOT NULL,
+  kind            TEXT    NOT NULL,
+  payload         TEXT    NOT NULL CHECK (json_valid(payload)),
+  received_at_ms  INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  not_before_ms   INTEGER NOT NULL,
+  status          TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+  last_error_code TEXT,
+  lease_holder    TEXT,
+  lease_until_ms  INTEGER,
+  PRIMARY KEY (workspace, event_id),
+  CHECK ((lease_holder IS NULL) = (lease_until_ms IS NULL))
+) STRICT;
+
+CREATE INDEX inbox_events_due ON inbox_events (received_at_ms) WHERE status = 'pending';
+`;
+
+// A team's settings are one JSON document, checked on write and on read, so a new setting needs
+// no migration; the key columns are kept out of it.
+const V5_TEAMS = `
+CREATE TABLE teams (
+  workspace TEXT NOT NULL,
+  team      TEXT NOT NULL,
+  settings  TEXT NOT NULL CHECK (json_valid(settings)),
+  PRIMARY KEY (workspace, team)
+) STRICT;
+`;
+
+// Named leases (one scheduler at a time, …): held by holder while now < until_ms.
+const V6_LEASES = `
+CREATE TABLE leases (
+  name     TEXT    NOT NULL PRIMARY KEY,
+  holder   TEXT    NOT NULL,
+  until_ms INTEGER NOT NULL
+) STRICT;
+`;
+
 /** Every schema step, oldest first. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { description: "highlights, weeknotes and weeknote revisions", sql: V1_INITIAL },
+  { description: "a section on each highlight tag", sql: V2_TAG_SECTIONS },
+  { description: "weeknote review and published messages", sql: V3_WEEKNOTE_MESSAGES },
+  { description: "inbox of platform events", sql: V4_INBOX },
+  { description: "team settings", sql: V5_TEAMS },
+  { description: "named leases", sql: V6_LEASES },
 ];
 
 /** The `PRAGMA user_version` of a database: how many steps of {@link MIGRATIONS} it has had. */

@@ -15,7 +15,19 @@ export type BotErrorCode =
   | "store.corrupt"
   | "store.unavailable"
   | "weeknote.bad_transition"
-  | "summariser.failed";
+  | "weeknote.not_found"
+  | "summariser.failed"
+  | "request.bad_signature"
+  | "request.malformed"
+  | "request.too_large"
+  | "auth.not_approver"
+  | "platform.not_in_channel"
+  | "platform.missing_scope"
+  | "platform.rate_limited"
+  | "platform.not_found"
+  | "platform.unavailable"
+  | "platform.rejected"
+  | "config.invalid";
 
 export interface BotErrorOptions {
   /** What the user should do about it, in one sentence. */
@@ -23,6 +35,8 @@ export interface BotErrorOptions {
   cause?: unknown;
   /** True when the same call may succeed later (a busy database, a rate limit). Default false. */
   retryable?: boolean;
+  /** How long to wait before trying again, ms, when the platform said (HTTP `Retry-After`). */
+  retryAfterMs?: number;
 }
 
 export class BotError extends Error {
@@ -30,12 +44,14 @@ export class BotError extends Error {
   readonly code: BotErrorCode;
   readonly hint: string | undefined;
   readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: BotErrorCode, message: string, options: BotErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.hint = options.hint;
     this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** One line for a terminal: the message, then what to do. */

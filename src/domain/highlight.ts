@@ -1,9 +1,23 @@
 import type { Section } from "./sections.ts";
 
-/** One person's tag on a message: the reaction exactly as the platform named it (`clap::skin-tone-3`). */
+/**
+ * One person's tag on a message: the reaction exactly as the platform named it
+ * (`clap::skin-tone-3`), and the section that reaction files under. A tag is identified by
+ * (user, reaction): removing Alice's toned reaction keeps Bob's plain one (case C6).
+ * Typed highlights (`/weeknotes add`) carry the reaction `add`.
+ */
 export interface Tag {
   readonly user: string;
   readonly reaction: string;
+  readonly section: Section;
+}
+
+/** The section a message's tags file it under (most taggers; ties to the earlier section). */
+export function sectionOfTags(tags: readonly Tag[], order: readonly Section[]): Section | undefined {
+  return chooseSection(
+    tags.map((t) => ({ section: t.section, users: 1 })),
+    order,
+  );
 }
 
 /**

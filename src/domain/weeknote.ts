@@ -74,8 +74,12 @@ export interface Weeknote {
   readonly week: string;
   readonly status: WeeknoteStatus;
   readonly revisions: readonly Revision[];
-  /** Set once approved: who approved which revision, when (UTC epoch ms). */
+  /** Set once approved or skipped: who decided, on which revision, when (UTC epoch ms). */
   readonly approval: { readonly by: string; readonly revision: number; readonly atMs: number } | undefined;
+  /** The review message in chat, once posted. */
+  readonly review: { readonly channel: string; readonly ts: string } | undefined;
+  /** The published message, once approved and posted. */
+  readonly published: { readonly channel: string; readonly ts: string } | undefined;
 }
 
 /**

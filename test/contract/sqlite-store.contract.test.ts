@@ -1,12 +1,17 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MIGRATIONS, type Migration, migrate, schemaVersion } from "../../adapters/sqlite/migrations.ts";
 import { openSqliteStore, type SqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { BotError, isBotError } from "../../src/domain/errors.ts";
-import { describeStoreContract, makeHighlight, makeRevision } from "./store.contract.ts";
+import { describeStoreContract, makeHighlight, makeRevision, makeTeam } from "./store.contract.ts";
+
+const runFile = promisify(execFile);
 
 const tempDirs: string[] = [];
 
@@ -68,6 +73,9 @@ describe("SQLite store on a file", () => {
     await first.saveHighlights([highlight]);
     await first.saveDraftRevision(KEY, makeRevision(KEY.week));
     await first.decideWeeknote(KEY, { status: "approved", by: "U1", atMs: 1 });
+    await first.setReviewMessage(KEY, { channel: "C900", ts: "1700000100.000100" });
+    await first.setPublished(KEY, { channel: "C901", ts: "1700000200.000200" });
+    await first.saveTeam(makeTeam());
     await first.close();
     await first.close(); // closing twice is harmless
 
@@ -76,6 +84,9 @@ describe("SQLite store on a file", () => {
     const weeknote = await second.getWeeknote(KEY);
     expect(weeknote?.status).toBe("approved");
     expect(weeknote?.approval).toEqual({ by: "U1", revision: 1, atMs: 1 });
+    expect(weeknote?.review).toEqual({ channel: "C900", ts: "1700000100.000100" });
+    expect(weeknote?.published).toEqual({ channel: "C901", ts: "1700000200.000200" });
+    expect(await second.listTeams()).toStrictEqual([makeTeam()]);
   });
 
   it("shows each of two instances on one file the other's writes", async () => {
@@ -96,6 +107,125 @@ describe("SQLite store on a file", () => {
       b.decideWeeknote(KEY, { status: "skipped", by: "U2", atMs: 2 }),
     ]);
     expect(decisions.filter((d) => d !== undefined)).toHaveLength(1);
+  });
+
+  it("gives two instances claiming at once disjoint events, and an expired lease to the other", async () => {
+    const a = open();
+    const b = open();
+    for (let i = 0; i < 30; i++) {
+      await (i % 2 === 0 ? a : b).recordEvent({
+        workspace: "T0001",
+        eventId: `Ev${i}`,
+        kind: "reaction_added",
+        payload: { i },
+        receivedAtMs: 1_000 + i,
+      });
+    }
+    expect(
+      await b.recordEvent({ workspace: "T0001", eventId: "Ev0", kind: "x", payload: {}, receivedAtMs: 0 }),
+    ).toBe("duplicate");
+    const claim = (store: SqliteStore, holder: string, nowMs: number) =>
+      store.claimEvents({ nowMs, limit: 4, leaseMs: 10_000, holder });
+    const rounds = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? claim(a, "a", 2_000) : claim(b, "b", 2_000))),
+    );
+    const byA = rounds.filter((_, i) => i % 2 === 0).flat();
+    const byB = rounds.filter((_, i) => i % 2 === 1).flat();
+    const ids = [...byA, ...byB].map((e) => e.eventId);
+    expect(new Set(ids).size).toBe(30);
+    expect(ids).toHaveLength(30);
+    expect(byA.length).toBeGreaterThan(0);
+    expect(byB.length).toBeGreaterThan(0);
+
+    // a dies holding its events: once the lease expires b claims them, on a second attempt.
+    expect(await claim(b, "b", 11_999)).toEqual([]);
+    const reclaimed = await b.claimEvents({ nowMs: 12_000, limit: 100, leaseMs: 10_000, holder: "b" });
+    expect(reclaimed).toHaveLength(30);
+    expect(new Set(reclaimed.map((e) => e.attempts))).toEqual(new Set([2]));
+  });
+
+  it("gives worker processes claiming at once disjoint events", { timeout: 60_000 }, async () => {
+    const store = open();
+    const count = 200;
+    for (let i = 0; i < count; i++) {
+      await store.recordEvent({
+        workspace: "T0001",
+        eventId: `Ev${i}`,
+        kind: "reaction_added",
+        payload: { i },
+        receivedAtMs: i,
+      });
+    }
+    // Every worker opens the file first, then all start claiming at the same instant.
+    const startAtMs = Date.now() + 2_000;
+    const workers = ["w1", "w2", "w3"].map((holder) =>
+      runFile(process.execPath, [
+        fileURLToPath(new URL("../../bin/run-ts.js", import.meta.url)),
+        fileURLToPath(new URL("./sqlite-claim-worker.ts", import.meta.url)),
+        path,
+        holder,
+        String(startAtMs),
+      ]),
+    );
+    const claimed = (await Promise.all(workers)).map(({ stdout }) => JSON.parse(stdout) as string[]);
+    const ids = claimed.flat();
+    expect(ids).toHaveLength(count);
+    expect(new Set(ids).size).toBe(count);
+    const first = await store.getEvent("T0001", "Ev0");
+    expect(first?.attempts).toBe(1);
+  });
+
+  it("keeps tags, teams and leases consistent between two instances", async () => {
+    const a = open();
+    const b = open();
+    const content = makeHighlight({ tags: [] });
+    const key = { workspace: "T0001", channelId: content.channelId, ts: content.ts };
+    await Promise.all([
+      a.addTag(key, { user: "U1", reaction: "star", section: "highlights" }, content),
+      b.addTag(key, { user: "U2", reaction: "clap", section: "thanks" }, content),
+      b.addTag(key, { user: "U3", reaction: "pray", section: "thanks" }, content),
+    ]);
+    const tagged = await a.getHighlight("T0001", content.channelId, content.ts);
+    expect(tagged?.tags.map((t) => t.user).sort()).toEqual(["U1", "U2", "U3"]);
+    expect(tagged?.section).toBe("thanks");
+
+    const first = makeTeam({ name: "first" });
+    expect(await a.createTeamIfAbsent(first)).toStrictEqual(first);
+    expect(await b.createTeamIfAbsent(makeTeam({ name: "second" }))).toStrictEqual(first);
+
+    expect(await a.acquireLease("scheduler", "a", 0, 1_000)).toBe(true);
+    expect(await b.acquireLease("scheduler", "b", 500, 1_000)).toBe(false);
+    expect(await b.acquireLease("scheduler", "b", 1_000, 1_000)).toBe(true);
+    await a.releaseLease("scheduler", "a");
+    expect(await a.acquireLease("scheduler", "a", 1_500, 1_000)).toBe(false);
+  });
+
+  it("gives tags stored before sections their highlight's section", async () => {
+    const db = new Database(path);
+    try {
+      migrate(db, MIGRATIONS.slice(0, 1));
+      const insert = db.prepare(`INSERT INTO highlights (workspace, channel_id, ts, channel_name, private,
+        posted_at_ms, author_id, author_name, text, section, tags, permalink, thread_ts)
+        VALUES ('T0001', 'C100', ?, 'general', 0, 1700000000000, NULL, 'Ada', 'old', ?, ?, NULL, NULL)`);
+      insert.run(
+        "1700000000.000100",
+        "thanks",
+        JSON.stringify([
+          { user: "U2", reaction: "clap::skin-tone-3" },
+          { user: "U3", reaction: "pray" },
+        ]),
+      );
+      insert.run("1700000000.000200", "tune", "[]");
+    } finally {
+      db.close();
+    }
+
+    const store = open();
+    expect((await store.getHighlight("T0001", "C100", "1700000000.000100"))?.tags).toStrictEqual([
+      { user: "U2", reaction: "clap::skin-tone-3", section: "thanks" },
+      { user: "U3", reaction: "pray", section: "thanks" },
+    ]);
+    expect((await store.getHighlight("T0001", "C100", "1700000000.000200"))?.tags).toStrictEqual([]);
   });
 
   it("runs each migration once, however often the file is opened", async () => {
@@ -198,6 +328,26 @@ describe("SQLite store on a file", () => {
     expect(isBotError(highlightError, "store.corrupt")).toBe(true);
     const weeknoteError = await store.getWeeknote(KEY).catch((e: unknown) => e);
     expect(isBotError(weeknoteError, "store.corrupt")).toBe(true);
+  });
+
+  it("reports stored team settings or tags it cannot parse as store.corrupt", async () => {
+    const store = open();
+    await store.saveTeam(makeTeam());
+    await store.saveHighlights([makeHighlight()]);
+    const db = new Database(path);
+    try {
+      db.exec(`UPDATE teams SET settings = json_set(settings, '$.emoji', json('[["star"]]'))`);
+      db.exec(`UPDATE highlights SET tags = '[{"user":"U1","reaction":"star"}]'`);
+    } finally {
+      db.close();
+    }
+    for (const read of [
+      store.getTeam("T0001", "bins"),
+      store.listTeams(),
+      store.getHighlight("T0001", "C100", "1700000000.000100"),
+    ]) {
+      expect(isBotError(await read.catch((e: unknown) => e), "store.corrupt")).toBe(true);
+    }
   });
 
   it("refuses calls after close with store.unavailable", async () => {

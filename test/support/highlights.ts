@@ -20,7 +20,7 @@ export function makeHighlight(overrides: Partial<Highlight> & { postedAtMs: numb
     authorName: "Alice",
     text: `Highlight ${counter}`,
     section,
-    tags: [{ user: "U0BOB00002", reaction: "star" }],
+    tags: [{ user: "U0BOB00002", reaction: "star", section }],
     permalink: undefined,
     threadTs: undefined,
     ...overrides,

@@ -114,8 +114,8 @@ describe("offline summariser", () => {
         postedAtMs: t0,
         text: "Budget signed off for next year",
         tags: [
-          { user: "U1", reaction: "star" },
-          { user: "U2", reaction: "star" },
+          { user: "U1", reaction: "star", section: "highlights" },
+          { user: "U2", reaction: "star", section: "highlights" },
         ],
       }),
       makeHighlight({ postedAtMs: t0 + 1, text: "New starter: welcome Kim" }),

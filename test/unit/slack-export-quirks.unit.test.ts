@@ -222,8 +222,8 @@ describe("the 2015 export format", () => {
       ["1709633000.000019", "Amanda Shih", "thanks", "thanks @eloy and @Amanda Shih"],
     ]);
     expect(result.highlights[0]?.tags).toEqual([
-      { user: "U1", reaction: "star" },
-      { user: "U2", reaction: "star" },
+      { user: "U1", reaction: "star", section: "highlights" },
+      { user: "U2", reaction: "star", section: "highlights" },
     ]);
     expect(result.workspace).toBe("T_TEAM");
   });

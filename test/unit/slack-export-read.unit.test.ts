@@ -108,7 +108,7 @@ describe("readExportHighlights: which messages become highlights", () => {
       authorName: "Ally",
       text: "Shipped @Bob Builder! & more",
       section: "highlights",
-      tags: [{ user: "U_FAN", reaction: "star" }],
+      tags: [{ user: "U_FAN", reaction: "star", section: "highlights" }],
       permalink: undefined,
       threadTs: undefined,
     });
@@ -119,12 +119,14 @@ describe("readExportHighlights: which messages become highlights", () => {
     const { highlights } = await readExportHighlights({ path, window: WEEK, emoji: EMOJI });
     const byText = new Map(highlights.map((h) => [h.text, h]));
     expect(byText.get("skin tone")?.section).toBe("thanks");
-    expect(byText.get("skin tone")?.tags).toEqual([{ user: "U_FAN", reaction: "raised_hands::skin-tone-2" }]);
+    expect(byText.get("skin tone")?.tags).toEqual([
+      { user: "U_FAN", reaction: "raised_hands::skin-tone-2", section: "thanks" },
+    ]);
     expect(byText.get("two sections, thanks wins")?.section).toBe("thanks");
     expect(byText.get("two sections, thanks wins")?.tags).toEqual([
-      { user: "U_FAN", reaction: "star" },
-      { user: "U_BOB", reaction: "raised_hands" },
-      { user: "U_CAROL", reaction: "raised_hands" },
+      { user: "U_FAN", reaction: "star", section: "highlights" },
+      { user: "U_BOB", reaction: "raised_hands", section: "thanks" },
+      { user: "U_CAROL", reaction: "raised_hands", section: "thanks" },
     ]);
     expect(byText.get("a tie goes to the earlier section")?.section).toBe("highlights");
     expect(byText.get("count beats a cut-short users list")?.section).toBe("challenges");

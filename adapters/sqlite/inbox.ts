@@ -1,0 +1,199 @@
+import type Database from "better-sqlite3";
+import { z } from "zod";
+import type { InboxEvent, InboxOutcome, Store } from "../../src/ports/store.ts";
+import { refuseUnless, refusing } from "./errors.ts";
+import { epochMs, nullableText, parseJson, parseRow } from "./rows.ts";
+
+/** An event to record, as the port declares it inline. */
+export type NewInboxEvent = Parameters<Store["recordEvent"]>[0];
+/** A claim, as the port declares it inline. */
+export type ClaimQuery = Parameters<Store["claimEvents"]>[0];
+
+const NewEventSchema = z.object({
+  workspace: z.string().min(1),
+  eventId: z.string().min(1),
+  kind: z.string().min(1),
+  receivedAtMs: epochMs,
+});
+
+const ClaimSchema = z.object({
+  nowMs: epochMs,
+  limit: z.number().int().min(0),
+  leaseMs: z.number().int().min(1),
+  holder: z.string().min(1),
+});
+
+const OutcomeSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("done") }),
+  z.object({ status: z.literal("failed"), errorCode: z.string().min(1) }),
+  z.object({ status: z.literal("retry"), notBeforeMs: epochMs, errorCode: z.string().min(1) }),
+]);
+
+const EventRowSchema = z.object({
+  workspace: z.string(),
+  event_id: z.string(),
+  kind: z.string(),
+  payload: z.string(),
+  received_at_ms: epochMs,
+  attempts: z.number().int().min(0),
+  not_before_ms: epochMs,
+  status: z.enum(["pending", "done", "failed"]),
+  last_error_code: nullableText,
+});
+
+const DueRowsSchema = z.array(z.object({ workspace: z.string(), event_id: z.string() }));
+
+const EVENT_COLUMNS = `workspace, event_id, kind, payload, received_at_ms, attempts, not_before_ms, status,
+  last_error_code`;
+
+/**
+ * The inbox_events table: platform events recorded before they are acknowledged, then claimed by
+ * workers under a lease. Times are UTC epoch ms; a lease is held while now < lease_until_ms.
+ * Methods are synchronous and must run inside SqliteStore's error translation.
+ */
+export class InboxTable {
+  private readonly db: Database.Database;
+  private readonly sql: ReturnType<typeof prepare>;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.sql = prepare(db);
+  }
+
+  /**
+   * Inserts a pending event due from its receivedAtMs, with its payload as JSON text, unless
+   * (workspace, eventId) is already there. Committed (and synced, as SQLite's synchronous setting
+   * says) before it returns.
+   * @returns "recorded", or "duplicate" for a repeat (never an error).
+   * @throws BotError `store.corrupt` before writing when a field is invalid or the payload is not
+   *   JSON-serialisable.
+   */
+  record(event: NewInboxEvent): "recorded" | "duplicate" {
+    refuseUnless(NewEventSchema, event, "inbox event");
+    const payload = refusing("inbox event payload", () => {
+      const json = JSON.stringify(event.payload);
+      if (json === undefined) {
+        throw new TypeError("The payload has no JSON form");
+      }
+      return json;
+    });
+    const changes = this.sql.insert.run({
+      workspace: event.workspace,
+      event_id: event.eventId,
+      kind: event.kind,
+      payload,
+      received_at_ms: event.receivedAtMs,
+    }).changes;
+    return changes > 0 ? "recorded" : "duplicate";
+  }
+
+  /**
+   * Claims up to `limit` pending events with notBeforeMs <= nowMs whose lease is expired or was
+   * never taken, oldest receivedAtMs first (ties in recording order): in one immediate transaction
+   * it leases them to `holder` until nowMs + leaseMs and adds 1 to their attempts, so two
+   * connections never claim the same event.
+   * @returns the claimed events as they now are (attempts counted).
+   */
+  claim(query: ClaimQuery): InboxEvent[] {
+    refuseUnless(ClaimSchema, query, "inbox claim");
+    return this.db
+      .transaction((): InboxEvent[] => {
+        const keys = parseRow(
+          DueRowsSchema,
+          this.sql.due.all({ now_ms: query.nowMs, limit: query.limit }),
+          "inbox event key",
+        );
+        const claimed: InboxEvent[] = [];
+        for (const key of keys) {
+          this.sql.lease.run({
+            workspace: key.workspace,
+            event_id: key.event_id,
+            holder: query.holder,
+            until_ms: query.nowMs + query.leaseMs,
+          });
+          const event = this.get(key.workspace, key.event_id);
+          if (event !== undefined) {
+            claimed.push(event);
+          }
+        }
+        return claimed;
+      })
+      .immediate();
+  }
+
+  /**
+   * Ends a pending event's attempt and clears its lease: `done`; `failed` for good with its error
+   * code; or `retry`, pending again from notBeforeMs, with its error code. An event that is not
+   * pending (already finished by a worker whose lease had not expired) or does not exist is left
+   * as it is.
+   */
+  finish(workspace: string, eventId: string, outcome: InboxOutcome): void {
+    const checked = refuseUnless(OutcomeSchema, outcome, "inbox outcome");
+    const params = { workspace, event_id: eventId };
+    if (checked.status === "done") {
+      this.sql.finish.run({ ...params, status: "done", not_before_ms: null, error_code: null });
+    } else if (checked.status === "failed") {
+      this.sql.finish.run({
+        ...params,
+        status: "failed",
+        not_before_ms: null,
+        error_code: checked.errorCode,
+      });
+    } else {
+      this.sql.finish.run({
+        ...params,
+        status: "pending",
+        not_before_ms: checked.notBeforeMs,
+        error_code: checked.errorCode,
+      });
+    }
+  }
+
+  /** One event, or undefined. @throws BotError `store.corrupt` when its row does not parse. */
+  get(workspace: string, eventId: string): InboxEvent | undefined {
+    const raw = this.sql.get.get(workspace, eventId);
+    return raw === undefined ? undefined : toEvent(raw);
+  }
+}
+
+function toEvent(raw: unknown): InboxEvent {
+  const row = parseRow(EventRowSchema, raw, "inbox event");
+  return {
+    workspace: row.workspace,
+    eventId: row.event_id,
+    kind: row.kind,
+    payload: parseJson(z.unknown(), row.payload, "inbox event payload"),
+    receivedAtMs: row.received_at_ms,
+    attempts: row.attempts,
+    notBeforeMs: row.not_before_ms,
+    status: row.status,
+    lastErrorCode: row.last_error_code ?? undefined,
+  };
+}
+
+function prepare(db: Database.Database) {
+  return {
+    insert: db.prepare(`
+      INSERT INTO inbox_events (workspace, event_id, kind, payload, received_at_ms, not_before_ms)
+      VALUES (:workspace, :event_id, :kind, :payload, :received_at_ms, :received_at_ms)
+      ON CONFLICT (workspace, event_id) DO NOTHING`),
+    due: db.prepare(`
+      SELECT workspace, event_id FROM inbox_events
+      WHERE status = 'pending' AND not_before_ms <= :now_ms
+        AND (lease_until_ms IS NULL OR lease_until_ms <= :now_ms)
+      ORDER BY received_at_ms, rowid
+      LIMIT :limit`),
+    lease: db.prepare(`
+      UPDATE inbox_events SET lease_holder = :holder, lease_until_ms = :until_ms, attempts = attempts + 1
+      WHERE workspace = :workspace AND event_id = :event_id`),
+    // A NULL :not_before_ms (done, failed) keeps the column as it was; a NULL :error_code (done)
+    // keeps the last failure's code.
+    finish: db.prepare(`
+      UPDATE inbox_events SET status = :status,
+        not_before_ms = COALESCE(:not_before_ms, not_before_ms),
+        last_error_code = COALESCE(:error_code, last_error_code),
+        lease_holder = NULL, lease_until_ms = NULL
+      WHERE workspace = :workspace AND event_id = :event_id AND status = 'pending'`),
+    get: db.prepare(`SELECT ${EVENT_COLUMNS} FROM inbox_events WHERE workspace = ? AND event_id = ?`),
+  };
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { systemClock } from "../adapters/clock/system-clock.ts";
+import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
+import { createHttpServer, type RouteHandler } from "../adapters/http/server.ts";
+import { createPinoLogger } from "../adapters/logger/pino-logger.ts";
+import { createOfflineSummariser } from "../adapters/offline/offline-summariser.ts";
+import { createRecorder } from "../adapters/slack/record.ts";
+import { createSlackApp, type SlackApp } from "../adapters/slack/slack-app.ts";
+import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
+import { createAnswerWeekRequest } from "./app/answer-week-request.ts";
+import { createBackground } from "./app/background.ts";
+import { createCompileWeeknote } from "./app/compile-weeknote.ts";
+import { createDecideDraft } from "./app/decide-draft.ts";
+import { createDraftWeeknote, teamHighlights } from "./app/draft-weeknote.ts";
+import { createInboxWorker, type InboxWorker } from "./app/inbox-worker.ts";
+import { createProcessEvent } from "./app/process-event.ts";
+import { createTeamDirectory } from "./app/teams.ts";
+import type { Config } from "./config.ts";
+import { formatWeekKey, windowOf } from "./domain/week.ts";
+import type { Clock } from "./ports/clock.ts";
+import type { Logger } from "./ports/logger.ts";
+import type { Store } from "./ports/store.ts";
+
+/** What tests and embedders may replace; everything else comes from `config`. */
+export interface BotOverrides {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly store?: Store;
+  /** This process's name in leases (default: a random id). */
+  readonly holder?: string;
+  /** Inbox poll interval when idle, ms (default 1 000). */
+  readonly workerPollMs?: number;
+  /** Bolt's bot user id, so Bolt never calls auth.test to learn it. */
+  readonly botUserId?: string;
+}
+
+export interface Bot {
+  /** Listens (and connects to Slack in Socket Mode), then resumes the inbox. */
+  start(): Promise<void>;
+  /** Stops taking requests, lets work in flight finish, closes the store. Safe to call twice. */
+  stop(): Promise<void>;
+  /** The HTTP server's base URL once started, such as `http://127.0.0.1:3000`. */
+  readonly url: string;
+  readonly store: Store;
+  readonly worker: InboxWorker;
+  /** Resolves when background work started so far (drafts, decisions, replies) has ended. */
+  idle(): Promise<void>;
+}
+
+/**
+ * The composition root (SPEC §3): the one place that wires adapters to use cases. One HTTP server
+ * serves Slack (`/slack/events`), `/healthz` and `/readyz`.
+ * @throws BotError `store.*` when the database cannot be opened.
+ */
+export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createPinoLogger({ level: config.logLevel, destination: 1 });
+  const store = overrides.store ?? openSqliteStore({ path: join(config.dataDir, "weeknotes.sqlite") });
+  const holder = overrides.holder ?? `weeknotes-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const aliases = slackEmojiAliases();
+  const summariser = createOfflineSummariser();
+  const background = createBackground(logger);
+  const teams = createTeamDirectory({ store, clock, defaultTimezone: config.defaultTimezone });
+  const compile = createCompileWeeknote({ summariser, clock, logger, store });
+  const answer = createAnswerWeekRequest({ store, teams, clock });
+  const routes = new Map<string, RouteHandler>();
+  let worker: InboxWorker = createInboxWorker({
+    store,
+    clock,
+    logger,
+    holder,
+    process: async () => ({ status: "failed", errorCode: "platform.unavailable" }),
+  });
+
+  const slack = config.slack;
+  let slackApp: SlackApp | undefined;
+  if (slack) {
+    slackApp = createSlackApp({
+      config: slack,
+      maxBodyBytes: config.maxBodyBytes,
+      clock,
+      logger,
+      ...(overrides.botUserId ? { botUserId: overrides.botUserId } : {}),
+      wire: (chat) => {
+        worker = createInboxWorker({
+          store,
+          clock,
+          logger,
+          holder,
+          ...(overrides.workerPollMs === undefined ? {} : { pollMs: overrides.workerPollMs }),
+          process: createProcessEvent({ store, chat, teams, aliases, clock, logger }),
+        });
+        return {
+          record: createRecorder({ store, worker, clock }),
+          answer,
+          teams,
+          background,
+          aliases,
+          draft: createDraftWeeknote({ store, chat, compile, clock, logger }),
+          decide: createDecideDraft({ store, chat, teams, summariser, clock, logger, holder }),
+          home: async (workspace: string) => {
+            const team = await teams.settingsFor(workspace);
+            const window = windowOf(clock.now(), team.timezone);
+            return {
+              week: formatWeekKey(window.key),
+              highlights: await teamHighlights(store, team, window),
+              notes: await store.listWeeknotes({ workspace, team: team.team, limit: 10 }),
+            };
+          },
+        };
+      },
+    });
+    for (const [path, handler] of slackApp.routes) {
+      routes.set(path, handler);
+    }
+  }
+
+  const server = createHttpServer({
+    host: config.host,
+    port: config.port,
+    logger,
+    routes,
+    readiness: () => store.ping(),
+  });
+  let url = "";
+  let stopped = false;
+
+  return {
+    get url() {
+      return url;
+    },
+    store,
+    get worker() {
+      return worker;
+    },
+    idle: () => background.idle(),
+    async start() {
+      url = (await server.listen()).url;
+      await slackApp?.start();
+      worker.start();
+      logger.info({ url, slack: slack?.mode ?? "off" }, "weeknotes started");
+    },
+    async stop() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      await server.close();
+      await slackApp?.stop();
+      await worker.stop();
+      await background.idle();
+      await store.close();
+      logger.info({}, "weeknotes stopped");
+    },
+  };
+}
