@@ -1,0 +1,158 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Bot, buildBot } from "../../src/compose.ts";
+import { loadConfig } from "../../src/config.ts";
+import type { Logger } from "../../src/ports/logger.ts";
+import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.ts";
+import { type PostResult, postSlackCommand, postSlackEvent, postSlackInteraction } from "./slack-signing.ts";
+
+export const SECRET = "test-signing-secret";
+export const TEAM = "T0WEEK0001";
+export const BOT_USER = "U0BOT00001";
+
+/** A clock tests set and move; never the wall clock. */
+export interface TestClock {
+  now(): number;
+  set(iso: string): void;
+  advance(ms: number): void;
+}
+
+export function testClock(iso: string): TestClock {
+  let t = Date.parse(iso);
+  return {
+    now: () => t,
+    set: (next) => {
+      t = Date.parse(next);
+    },
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+/** A logger that keeps what it was told, for assertions, and prints nothing. */
+export function memoryLogger(): Logger & {
+  entries: { level: string; fields: Record<string, unknown>; message: string }[];
+} {
+  const entries: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+  const make = (bindings: Record<string, unknown>): Logger => {
+    const log = (level: string) => (fields: Record<string, unknown>, message: string) => {
+      entries.push({ level, fields: { ...bindings, ...fields }, message });
+    };
+    return {
+      debug: log("debug"),
+      info: log("info"),
+      warn: log("warn"),
+      error: log("error"),
+      child: (more) => make({ ...bindings, ...more }),
+    };
+  };
+  return Object.assign(make({}), { entries });
+}
+
+export interface TestBot {
+  readonly bot: Bot;
+  readonly fake: FakeSlackApi;
+  readonly clock: TestClock;
+  readonly logger: ReturnType<typeof memoryLogger>;
+  readonly dataDir: string;
+  /** POSTs a signed `event_callback` envelope around `event`. */
+  event(
+    event: Record<string, unknown>,
+    eventId: string,
+    headers?: Record<string, string>,
+  ): Promise<PostResult>;
+  /** POSTs a signed `/weeknotes` command. */
+  command(text: string, user: string, channel?: string): Promise<PostResult>;
+  /** POSTs a signed interaction payload. */
+  interaction(payload: Record<string, unknown>): Promise<PostResult>;
+  /** Waits until the inbox and the background work are done. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real bot (HTTP server on 127.0.0.1:0, SQLite in a temp folder) against a fresh fake
+ * Slack Web API, with a test clock. `dataDir` reuses a folder (a restart).
+ */
+export async function startTestBot(
+  options: { now?: string; dataDir?: string; fake?: FakeSlackApi } = {},
+): Promise<TestBot> {
+  const fake = options.fake ?? (await startFakeSlackApi({ teamId: TEAM, botUserId: BOT_USER }));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "weeknotes-bot-")));
+  const clock = testClock(options.now ?? "2026-03-27T12:00:00Z");
+  const logger = memoryLogger();
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.url,
+    DEFAULT_TIMEZONE: "Europe/London",
+  });
+  const bot = buildBot(config, { clock, logger, botUserId: BOT_USER, workerPollMs: 50 });
+  await bot.start();
+  const events = `${bot.url}/slack/events`;
+  const signed = () => ({ secret: SECRET, timestampSeconds: Math.floor(clock.now() / 1000) });
+  let counter = 0;
+  return {
+    bot,
+    fake,
+    clock,
+    logger,
+    dataDir,
+    event: (event, eventId, headers) =>
+      postSlackEvent(
+        events,
+        {
+          token: "x",
+          team_id: TEAM,
+          api_app_id: "A0APP00001",
+          type: "event_callback",
+          event_id: eventId,
+          event_time: Math.floor(clock.now() / 1000),
+          event,
+        },
+        { ...signed(), ...(headers ? { headers } : {}) },
+      ),
+    command: (text, user, channel = "C0GENERAL1") => {
+      counter += 1;
+      return postSlackCommand(
+        events,
+        {
+          token: "x",
+          team_id: TEAM,
+          team_domain: "weeknotes-test",
+          channel_id: channel,
+          channel_name: "general",
+          user_id: user,
+          user_name: user.toLowerCase(),
+          command: "/weeknotes",
+          text,
+          api_app_id: "A0APP00001",
+          response_url: `${fake.url.replace(/api\/$/, "")}response/${counter}`,
+          trigger_id: `trigger.${counter}.${Date.now()}`,
+        },
+        signed(),
+      );
+    },
+    interaction: (payload) => postSlackInteraction(events, payload, signed()),
+    async settle() {
+      for (let round = 0; round < 5; round += 1) {
+        await bot.worker.kick();
+        await bot.idle();
+      }
+    },
+    async stop() {
+      await bot.stop();
+      if (!options.fake) {
+        await fake.close();
+      }
+      if (!options.dataDir) {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
