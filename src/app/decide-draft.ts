@@ -68,7 +68,8 @@ export function createDecideDraft(deps: DecideDraftDeps) {
   }
 
   async function decide(request: DecisionRequest, status: "approved" | "skipped"): Promise<string> {
-    const { team, weeknote } = await load(request);
+    // Loading checks the approver and that the weeknote exists before the conditional update.
+    const { team } = await load(request);
     const decided = await deps.store.decideWeeknote(request.key, {
       status,
       by: request.user,

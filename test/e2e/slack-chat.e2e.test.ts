@@ -5,8 +5,8 @@ import { BotError } from "../../src/domain/errors.ts";
 import { defaultTeamSettings, type TeamSettings } from "../../src/domain/team.ts";
 import type { Revision, Weeknote, WeeknoteDocument, WeeknoteSection } from "../../src/domain/weeknote.ts";
 import type { ChatPlatform, ReviewView } from "../../src/ports/chat.ts";
-import type { Logger } from "../../src/ports/logger.ts";
 import { type FakeSlackApi, httpReply, startFakeSlackApi } from "../support/fake-slack-api.ts";
+import { type LogEntry, recordingLogger } from "../support/memory-logger.ts";
 
 // The Slack adapter against a local fake of the Web API, over real HTTP with a real WebClient.
 
@@ -17,29 +17,9 @@ const P = "1700000000.000100";
 const R = "1700000060.000200";
 const M = "1700000120.000300";
 
-interface LogLine {
-  level: string;
-  fields: Record<string, unknown>;
-  message: string;
-}
-
-function recordingLogger(lines: LogLine[]): Logger {
-  const log = (level: string) => (fields: Record<string, unknown>, message: string) => {
-    lines.push({ level, fields, message });
-  };
-  const logger: Logger = {
-    debug: log("debug"),
-    info: log("info"),
-    warn: log("warn"),
-    error: log("error"),
-    child: () => logger,
-  };
-  return logger;
-}
-
 let fake: FakeSlackApi;
 let chat: ChatPlatform;
-let logs: LogLine[];
+let logs: LogEntry[];
 let sleeps: number[];
 
 beforeEach(async () => {

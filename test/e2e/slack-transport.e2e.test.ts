@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpServer, type HttpServer } from "../../adapters/http/server.ts";
 import { createSlackHttpReceiver, SLACK_EVENTS_PATH } from "../../adapters/slack/http-receiver.ts";
 import type { Clock } from "../../src/ports/clock.ts";
-import type { Logger } from "../../src/ports/logger.ts";
+import { type LogEntry, recordingLogger } from "../support/memory-logger.ts";
 import {
   postSigned,
   postSlackCommand,
@@ -77,26 +77,6 @@ const COMMAND = {
   response_url: "http://127.0.0.1:1/commands/response",
   trigger_id: "1111.2222.efgh",
 };
-
-interface LogEntry {
-  level: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-function recordingLogger(entries: LogEntry[]): Logger {
-  const log = (level: string) => (fields: Record<string, unknown>, message: string) => {
-    entries.push({ level, message, fields });
-  };
-  const logger: Logger = {
-    debug: log("debug"),
-    info: log("info"),
-    warn: log("warn"),
-    error: log("error"),
-    child: () => logger,
-  };
-  return logger;
-}
 
 // Bolt logs listener errors on its own logger; the tests keep the console quiet.
 const quietBoltLogger: BoltLogger = {

@@ -5,6 +5,7 @@ import { type Bot, buildBot } from "../../src/compose.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.ts";
+import { type LogEntry, recordingLogger } from "./memory-logger.ts";
 import { type PostResult, postSlackCommand, postSlackEvent, postSlackInteraction } from "./slack-signing.ts";
 
 export const SECRET = "test-signing-secret";
@@ -32,23 +33,9 @@ export function testClock(iso: string): TestClock {
 }
 
 /** A logger that keeps what it was told, for assertions, and prints nothing. */
-export function memoryLogger(): Logger & {
-  entries: { level: string; fields: Record<string, unknown>; message: string }[];
-} {
-  const entries: { level: string; fields: Record<string, unknown>; message: string }[] = [];
-  const make = (bindings: Record<string, unknown>): Logger => {
-    const log = (level: string) => (fields: Record<string, unknown>, message: string) => {
-      entries.push({ level, fields: { ...bindings, ...fields }, message });
-    };
-    return {
-      debug: log("debug"),
-      info: log("info"),
-      warn: log("warn"),
-      error: log("error"),
-      child: (more) => make({ ...bindings, ...more }),
-    };
-  };
-  return Object.assign(make({}), { entries });
+export function memoryLogger(): Logger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  return Object.assign(recordingLogger(entries), { entries });
 }
 
 export interface TestBot {
