@@ -1,4 +1,6 @@
 // `npm run bench`: every benchmark in turn; each prints its own figures and ratio.
 import { benchCompile } from "./compile.ts";
+import { benchIngest } from "./ingest.ts";
 
 await benchCompile();
+await benchIngest();

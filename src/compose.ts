@@ -31,8 +31,12 @@ export interface BotOverrides {
   readonly holder?: string;
   /** Inbox poll interval when idle, ms (default 1 000). */
   readonly workerPollMs?: number;
-  /** Bolt's bot user id, so Bolt never calls auth.test to learn it. */
+  /**
+   * The bot's user id (`U…`) and bot id (`B…`). With both known Bolt never calls auth.test; with
+   * either missing it calls it once at start-up (never once per request in the ack path).
+   */
   readonly botUserId?: string;
+  readonly botId?: string;
 }
 
 export interface Bot {
@@ -82,6 +86,7 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
       clock,
       logger,
       ...(overrides.botUserId ? { botUserId: overrides.botUserId } : {}),
+      ...(overrides.botId ? { botId: overrides.botId } : {}),
       wire: (chat) => {
         worker = createInboxWorker({
           store,

@@ -3,7 +3,7 @@
  * (grapheme clusters, through Intl.Segmenter), so a cut never splits an emoji or a combining mark.
  */
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+import { firstGraphemes } from "../../src/domain/graphemes.ts";
 
 /**
  * The opening of `text` up to `max` graphemes: the first line, cut at the last sentence end or
@@ -11,7 +11,8 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
  */
 export function excerpt(text: string, max: number): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  const parts = [...graphemes.segment(flat)].map((s) => s.segment);
+  // Only the opening is segmented: a 40,000-character message must not stall the event loop.
+  const parts = firstGraphemes(flat, max + 1);
   if (parts.length <= max) {
     return flat;
   }

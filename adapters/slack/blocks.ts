@@ -18,6 +18,7 @@
  * never less than Slack's character count.
  */
 
+import { graphemesOf } from "../../src/domain/graphemes.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
 import type { Revision, Weeknote, WeeknoteDocument, WeeknoteItem } from "../../src/domain/weeknote.ts";
 import type { ReviewView } from "../../src/ports/chat.ts";
@@ -339,7 +340,6 @@ function* tokens(text: string, limit: number): Generator<Token> {
 
 // An entity or a link we built stays whole; the rest is cut between graphemes.
 const ATOM = /&(?:amp|lt|gt);|<[^<>\s]*>/g;
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 function splitWord(word: string, limit: number): string[] {
   const parts: string[] = [];
@@ -368,7 +368,7 @@ function* atoms(word: string, limit: number): Generator<string> {
 }
 
 function* textAtoms(text: string, limit: number): Generator<string> {
-  for (const { segment } of graphemes.segment(text)) {
+  for (const segment of graphemesOf(text)) {
     // A "grapheme" longer than a block (thousands of combining marks) is cut by code point.
     yield* segment.length <= limit ? [segment] : Array.from(segment);
   }

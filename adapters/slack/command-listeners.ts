@@ -39,7 +39,8 @@ export function registerCommandListeners(app: App, deps: CommandListenerDeps): v
         await deps.record(workspace, `command:${command.trigger_id}`, {
           kind: "add_text",
           user: command.user_id,
-          userName: command.user_name,
+          // Not `user_name`: that is the account handle; the worker looks up the display name,
+          // as for every other highlight.
           channel: command.channel_id,
           channelName: command.channel_name,
           private: false,

@@ -41,8 +41,13 @@ export interface SlackAppOptions {
   readonly maxBodyBytes: number;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** The bot's user id when known, so Bolt never calls auth.test to learn it. */
+  /** The bot's user id when known (its own messages are never highlights). */
   readonly botUserId?: string;
+  /**
+   * The bot's bot id (`B…`) when known. Only with both ids does Bolt skip auth.test; given one of
+   * them with verification off, Bolt would call auth.test on every request, in the ack path.
+   */
+  readonly botId?: string;
   /** Builds the use cases from the ChatPlatform made here. */
   readonly wire: (chat: ChatPlatform) => SlackUseCases;
 }
@@ -91,7 +96,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       retryConfig: { retries: 0 },
       timeout: ACK_PATH_TIMEOUT_MS,
     },
-    ...(options.botUserId ? { botUserId: options.botUserId, tokenVerificationEnabled: false } : {}),
+    ...(options.botUserId && options.botId
+      ? { botUserId: options.botUserId, botId: options.botId, tokenVerificationEnabled: false }
+      : {}),
   };
   const routes = new Map<string, RouteHandler>();
   let app: App;

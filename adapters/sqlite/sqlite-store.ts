@@ -87,6 +87,9 @@ export class SqliteStore implements Store {
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       this.db.pragma("journal_mode = WAL");
+      // FULL syncs the WAL on every commit: an event is acknowledged to Slack only once recorded,
+      // and NORMAL (WAL's usual choice) may lose the last commits on a power cut.
+      this.db.pragma("synchronous = FULL");
       this.db.pragma("foreign_keys = ON");
       migrate(this.db);
       this.highlights = new HighlightTable(this.db);

@@ -38,6 +38,7 @@ const REGENERATE_LEASE_MS = 5 * 60_000;
  * @throws BotError `auth.not_approver`, `weeknote.not_found`.
  */
 export function createDecideDraft(deps: DecideDraftDeps) {
+  let sequence = 0;
   async function load(request: DecisionRequest): Promise<{ team: TeamSettings; weeknote: Weeknote }> {
     const team = await deps.teams.settingsFor(request.key.workspace);
     if (!team.approvers.includes(request.user)) {
@@ -137,13 +138,25 @@ export function createDecideDraft(deps: DecideDraftDeps) {
 
     /** Summarises the week again, given the previous text and the reason; one at a time per draft. */
     async regenerate(request: DecisionRequest & { readonly reason: string | undefined }): Promise<string> {
-      const { team, weeknote } = await load(request);
+      const { team } = await load(request);
       const lease = `regenerate:${request.key.workspace}:${request.key.team}:${request.key.week}`;
-      if (!(await deps.store.acquireLease(lease, deps.holder, deps.clock.now(), REGENERATE_LEASE_MS))) {
+      // Each regeneration holds the lease under its own name: a lease is re-entrant for its holder,
+      // so the process name alone would let a double submission in this process run twice.
+      sequence += 1;
+      const holder = `${deps.holder}#${sequence}`;
+      if (!(await deps.store.acquireLease(lease, holder, deps.clock.now(), REGENERATE_LEASE_MS))) {
         return `${request.key.week} is already being regenerated.`;
       }
       try {
+        // Read again under the lease: a regeneration that finished meanwhile made a new revision.
+        const weeknote = await deps.store.getWeeknote(request.key);
+        if (weeknote?.status !== "draft") {
+          return `The ${request.key.week} note was already ${weeknote?.status ?? "removed"}.`;
+        }
         const previous = latest(weeknote);
+        if (request.revision !== undefined && previous.number !== request.revision) {
+          return `The ${request.key.week} draft changed since you saw it (now revision ${previous.number}): look at it first.`;
+        }
         const window = weekWindow(parseWeekKey(request.key.week), team.timezone);
         const highlights = await teamHighlights(deps.store, team, window);
         const series = teamSeriesNumber(team, request.key.week);
@@ -167,7 +180,7 @@ export function createDecideDraft(deps: DecideDraftDeps) {
         await showOutcome(team, saved, undefined);
         return `Regenerated ${request.key.week} as revision ${latest(saved).number}.`;
       } finally {
-        await deps.store.releaseLease(lease, deps.holder);
+        await deps.store.releaseLease(lease, holder);
       }
     },
   };

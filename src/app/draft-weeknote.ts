@@ -1,3 +1,4 @@
+import { isBotError } from "../domain/errors.ts";
 import { seriesNumber } from "../domain/series.ts";
 import type { TeamSettings } from "../domain/team.ts";
 import { formatWeekKey, parseWeekKey, type WeekWindow, windowOf } from "../domain/week.ts";
@@ -5,7 +6,7 @@ import type { Revision, Weeknote } from "../domain/weeknote.ts";
 import type { ChatPlatform } from "../ports/chat.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
-import type { Store } from "../ports/store.ts";
+import type { PostedRef, Store } from "../ports/store.ts";
 import type { CompileWeeknote } from "./compile-weeknote.ts";
 
 export interface DraftWeeknoteDeps {
@@ -54,6 +55,25 @@ export function teamSeriesNumber(team: TeamSettings, week: string): string | und
  * message is updated in place rather than posted again.
  */
 export function createDraftWeeknote(deps: DraftWeeknoteDeps) {
+  /** The buttons of a review message left behind in the old review channel go (best effort). */
+  async function retireReview(team: TeamSettings, weeknote: Weeknote, revision: Revision, ref: PostedRef) {
+    try {
+      await deps.chat.updateReview(
+        { team, weeknote, revision, outcome: "The review moved to the team's new review channel." },
+        ref,
+      );
+    } catch (error) {
+      deps.logger.warn(
+        {
+          workspace: team.workspace,
+          week: weeknote.week,
+          code: isBotError(error) ? error.code : "unexpected",
+        },
+        "could not update the old review message",
+      );
+    }
+  }
+
   return async function draftWeeknote(team: TeamSettings, window?: WeekWindow): Promise<DraftOutcome> {
     const week = window ?? windowOf(deps.clock.now(), team.timezone);
     const weekKey = formatWeekKey(week.key);
@@ -95,11 +115,16 @@ export function createDraftWeeknote(deps: DraftWeeknoteDeps) {
       };
     }
     const view = { team, weeknote, revision, outcome: undefined };
-    if (weeknote.review) {
-      await deps.chat.updateReview(view, weeknote.review);
+    const previous = weeknote.review;
+    if (previous && previous.channel === team.reviewChannel) {
+      await deps.chat.updateReview(view, previous);
     } else {
+      // First posting, or the team chose another review channel since: the draft goes there.
       const ref = await deps.chat.postReview(view);
       await deps.store.setReviewMessage(key, ref);
+      if (previous) {
+        await retireReview(team, weeknote, revision, previous);
+      }
     }
     deps.logger.info(
       { workspace: team.workspace, week: weekKey, revision: revision.number },

@@ -60,6 +60,10 @@ export interface ProcessEventDeps {
 // Backoff for a platform that is down: 5 s, 10 s, 20 s … capped at 10 min; given up after 12 tries.
 const MAX_ATTEMPTS = 12;
 const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 600_000);
+// A rate limit is not a failure: the platform said when to come back, so an event waits as often
+// as it is told to (a burst under a 1-a-minute limit takes a minute per event), up to a day.
+const RATE_LIMIT_GIVE_UP_MS = 24 * 3_600_000;
+const DEFAULT_RETRY_AFTER_MS = 60_000;
 
 const INVITE_HINT =
   "I couldn't read that message, so it isn't in the weeknotes yet. Invite me to the channel (type `/invite @weeknotes` there) and tag it again.";
@@ -70,6 +74,33 @@ const INVITE_HINT =
  * do next: done, retry later (rate limits honour Retry-After) or failed for good.
  */
 export function createProcessEvent(deps: ProcessEventDeps) {
+  // When fetches of a workspace were rate-limited, until when (UTC epoch ms). The other queued
+  // fetches wait as long as the first was told to, instead of each spending a request to hear
+  // the same 429 (CASES C9: history/replies may be limited to 1 request a minute).
+  const fetchPausedUntil = new Map<string, number>();
+
+  async function fetchMessage(key: MessageKey, threadTs?: string): Promise<FetchedMessage | undefined> {
+    const now = deps.clock.now();
+    const pausedUntil = fetchPausedUntil.get(key.workspace) ?? 0;
+    if (now < pausedUntil) {
+      throw new BotError("platform.rate_limited", "Fetches are paused by an earlier rate limit", {
+        retryable: true,
+        retryAfterMs: pausedUntil - now,
+      });
+    }
+    try {
+      return await deps.chat.fetchMessage(key, threadTs);
+    } catch (error) {
+      if (isBotError(error, "platform.rate_limited")) {
+        fetchPausedUntil.set(
+          key.workspace,
+          deps.clock.now() + (error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS),
+        );
+      }
+      throw error;
+    }
+  }
+
   async function sectionOf(workspace: string, reaction: string): Promise<Section | undefined> {
     const team = await deps.teams.settingsFor(workspace);
     return new EmojiSectionMap(team.emoji, deps.aliases).sectionOf(reaction);
@@ -79,7 +110,7 @@ export function createProcessEvent(deps: ProcessEventDeps) {
     if (await deps.store.addTag(key, tag)) {
       return;
     }
-    const message = await deps.chat.fetchMessage(key, threadTs);
+    const message = await fetchMessage(key, threadTs);
     if (!message) {
       deps.logger.info({ eventId: event.eventId }, "tagged message not found; nothing stored");
       return;
@@ -183,8 +214,11 @@ export function createProcessEvent(deps: ProcessEventDeps) {
         }
         return { status: "failed", errorCode: code };
       }
-      if (error instanceof BotError && error.retryable && event.attempts < MAX_ATTEMPTS) {
-        const wait = error.retryAfterMs ?? backoffMs(event.attempts);
+      const rateLimited =
+        isBotError(error, "platform.rate_limited") &&
+        deps.clock.now() - event.receivedAtMs < RATE_LIMIT_GIVE_UP_MS;
+      if (error instanceof BotError && error.retryable && (rateLimited || event.attempts < MAX_ATTEMPTS)) {
+        const wait = error.retryAfterMs ?? (rateLimited ? DEFAULT_RETRY_AFTER_MS : backoffMs(event.attempts));
         deps.logger.info({ ...log, retryInMs: wait }, "will retry the event");
         return { status: "retry", notBeforeMs: deps.clock.now() + wait, errorCode: code };
       }

@@ -11,6 +11,7 @@ import { type PostResult, postSlackCommand, postSlackEvent, postSlackInteraction
 export const SECRET = "test-signing-secret";
 export const TEAM = "T0WEEK0001";
 export const BOT_USER = "U0BOT00001";
+export const BOT_ID = "B0BOT00001";
 
 /** A clock tests set and move; never the wall clock. */
 export interface TestClock {
@@ -66,7 +67,8 @@ export interface TestBot {
 export async function startTestBot(
   options: { now?: string; dataDir?: string; fake?: FakeSlackApi } = {},
 ): Promise<TestBot> {
-  const fake = options.fake ?? (await startFakeSlackApi({ teamId: TEAM, botUserId: BOT_USER }));
+  const fake =
+    options.fake ?? (await startFakeSlackApi({ teamId: TEAM, botUserId: BOT_USER, botId: BOT_ID }));
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "weeknotes-bot-")));
   const clock = testClock(options.now ?? "2026-03-27T12:00:00Z");
   const logger = memoryLogger();
@@ -79,7 +81,13 @@ export async function startTestBot(
     SLACK_API_URL: fake.url,
     DEFAULT_TIMEZONE: "Europe/London",
   });
-  const bot = buildBot(config, { clock, logger, botUserId: BOT_USER, workerPollMs: 50 });
+  const bot = buildBot(config, {
+    clock,
+    logger,
+    botUserId: BOT_USER,
+    botId: BOT_ID,
+    workerPollMs: 50,
+  });
   await bot.start();
   const events = `${bot.url}/slack/events`;
   const signed = () => ({ secret: SECRET, timestampSeconds: Math.floor(clock.now() / 1000) });

@@ -1,0 +1,154 @@
+import type { Highlight } from "../../src/domain/highlight.ts";
+import type { TestBot } from "./bot-harness.ts";
+import { TEAM } from "./bot-harness.ts";
+import type { FakeSlackApi, FakeSlackCall } from "./fake-slack-api.ts";
+
+// Shared people, channels and helpers of the Slack end-to-end tests (ids as in CASES.md).
+
+export const ALICE = "U0ALICE001";
+export const BOB = "U0BOB00002";
+export const GENERAL = "C0GENERAL1";
+export const PRIVATE = "C0PRIV0001";
+export const SHARED = "C0SHARED01";
+export const REVIEW = "C0REVIEW01";
+export const DM = "D0DM000001";
+
+/** 2026-W13 (the harness's default "now" is Friday 2026-03-27 12:00Z): Monday 00:00Z as Unix seconds. */
+export const W13_MONDAY_S = 1774224000;
+
+/** A Slack ts `seconds` after Monday 00:00 of 2026-W13, with a distinguishing fraction. */
+export function w13Ts(seconds: number, fraction = 100): string {
+  return `${W13_MONDAY_S + seconds}.${String(fraction).padStart(6, "0")}`;
+}
+
+/** The fake workspace most tests use: #general, a review channel, Alice and Bob. */
+export function seedWorkspace(fake: FakeSlackApi): void {
+  fake.addChannel({ id: GENERAL, name: "general", is_channel: true, is_private: false });
+  fake.addChannel({ id: REVIEW, name: "weeknotes-review", is_channel: true, is_private: false });
+  fake.addUser({ id: ALICE, name: "alice", real_name: "Alice Smith", profile: { display_name: "Alice" } });
+  fake.addUser({ id: BOB, name: "bob", real_name: "Bob Jones", profile: { display_name: "Bob" } });
+}
+
+export function reactionAdded(user: string, channel: string, ts: string, reaction = "star") {
+  return {
+    type: "reaction_added",
+    user,
+    reaction,
+    item: { type: "message", channel, ts },
+    event_ts: "1774600000.000100",
+  };
+}
+
+export function reactionRemoved(user: string, channel: string, ts: string, reaction = "star") {
+  return { ...reactionAdded(user, channel, ts, reaction), type: "reaction_removed" };
+}
+
+/** Every highlight of the test workspace, oldest first. */
+export function allHighlights(t: TestBot): Promise<Highlight[]> {
+  return t.bot.store.listHighlights({ workspace: TEAM, fromMs: 0, toMs: Date.parse("2100-01-01") });
+}
+
+interface Block {
+  type: string;
+  block_id?: string;
+  text?: { type: string; text: string };
+  elements?: { action_id?: string; value?: string; type?: string; text?: string }[];
+}
+
+/** The blocks of a recorded chat.postMessage / chat.update call. */
+export function blocksOf(call: FakeSlackCall | undefined): Block[] {
+  const blocks = call?.args.blocks;
+  return Array.isArray(blocks) ? (blocks as Block[]) : [];
+}
+
+/** The buttons of a recorded call's actions blocks. */
+export function buttonsOf(call: FakeSlackCall | undefined): { action_id: string; value: string }[] {
+  return blocksOf(call)
+    .filter((b) => b.type === "actions")
+    .flatMap((b) => b.elements ?? [])
+    .map((e) => ({ action_id: String(e.action_id), value: String(e.value) }));
+}
+
+/** The first review message posted (the one with buttons). */
+export function reviewPost(fake: FakeSlackApi): FakeSlackCall | undefined {
+  return fake.callsOf("chat.postMessage").find((c) => buttonsOf(c).length > 0);
+}
+
+/** A block_actions click on a review button, as Slack posts it. */
+export function buttonClick(options: {
+  user: string;
+  actionId: string;
+  value: string | undefined;
+  channel: string;
+  messageTs: string;
+  actionTs: string;
+  triggerId?: string;
+}): Record<string, unknown> {
+  return {
+    type: "block_actions",
+    team: { id: TEAM },
+    user: { id: options.user },
+    api_app_id: "A0APP00001",
+    trigger_id: options.triggerId ?? `trigger.${options.actionTs}`,
+    container: { type: "message", message_ts: options.messageTs, channel_id: options.channel },
+    channel: { id: options.channel },
+    message: { ts: options.messageTs },
+    actions: [
+      {
+        type: "button",
+        action_id: options.actionId,
+        block_id: "weeknote_actions",
+        value: options.value,
+        action_ts: options.actionTs,
+      },
+    ],
+  };
+}
+
+/** A view_submission of a modal, its inputs given as `state.values`. */
+export function viewSubmission(options: {
+  user: string;
+  callbackId: string;
+  privateMetadata: string;
+  values: Record<string, Record<string, Record<string, unknown>>>;
+  viewId?: string;
+}): Record<string, unknown> {
+  return {
+    type: "view_submission",
+    team: { id: TEAM },
+    user: { id: options.user },
+    api_app_id: "A0APP00001",
+    trigger_id: `trigger.view.${options.viewId ?? "V0VIEW0001"}`,
+    view: {
+      id: options.viewId ?? "V0VIEW0001",
+      type: "modal",
+      team_id: TEAM,
+      callback_id: options.callbackId,
+      private_metadata: options.privateMetadata,
+      state: { values: options.values },
+      hash: "1700000000.abcdef",
+    },
+  };
+}
+
+/**
+ * Polls `check` until it returns something other than undefined or false, every 20 ms, for at
+ * most `timeoutMs` (real time, for work in another process); throws with `what` when it never does.
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) {
+      return value;
+    }
+    if (performance.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
