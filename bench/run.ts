@@ -1,6 +1,8 @@
 // `npm run bench`: every benchmark in turn; each prints its own figures and ratio.
 import { benchCompile } from "./compile.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchSummarise } from "./summarise.ts";
 
 await benchCompile();
 await benchIngest();
+await benchSummarise();

@@ -6,16 +6,20 @@ import { systemClock } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
 import { createPinoLogger, type LogLevel } from "../adapters/logger/pino-logger.ts";
 import { createOfflineSummariser } from "../adapters/offline/offline-summariser.ts";
+import { createSummariser } from "../adapters/openai/summariser-factory.ts";
 import { progressBarOnStderr } from "../adapters/slack-export/progress.ts";
 import { readExportHighlights } from "../adapters/slack-export/read-export.ts";
 import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
 import { createCompileWeeknote } from "./app/compile-weeknote.ts";
+import { loadSummariserConfig } from "./config-llm.ts";
 import { BotError } from "./domain/errors.ts";
 import { renderCompileJson, toHighlightJson } from "./domain/render-json.ts";
 import { EmojiSectionMap, parseEmojiOption } from "./domain/sections.ts";
 import { assertTimeZone, formatWeekKey, resolveWeek } from "./domain/week.ts";
 import { serve } from "./main.ts";
 import type { Clock } from "./ports/clock.ts";
+import type { Logger } from "./ports/logger.ts";
+import type { Summariser } from "./ports/summariser.ts";
 
 /** What the CLI touches of the outside world; tests pass their own. */
 export interface CliIo {
@@ -37,6 +41,7 @@ interface CompileOptions {
   emoji?: string;
   channels?: string;
   format: "md" | "json";
+  summariser: "offline" | "openai";
   out?: string;
   team: string;
   dataDir?: string;
@@ -89,6 +94,11 @@ function buildProgram(io: CliIo): Command {
     )
     .option("--channels <list>", "only these channels (names or ids, comma-separated)")
     .addOption(new Option("--format <format>", "output format").choices(["md", "json"]).default("md"))
+    .addOption(
+      new Option("--summariser <name>", "offline, or openai (needs OPENAI_API_KEY; see .env.example)")
+        .choices(["offline", "openai"])
+        .default("offline"),
+    )
     .option(
       "--out <file>",
       "write to this file (replacing it, creating its folder) instead of standard output; - for stdout",
@@ -146,7 +156,7 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
   const store = databasePath ? openSqliteStore({ path: databasePath }) : undefined;
   try {
     const compileWeeknote = createCompileWeeknote({
-      summariser: createOfflineSummariser(),
+      summariser: chooseSummariser(options.summariser, io.env, logger),
       clock: io.clock,
       logger,
       ...(store ? { store } : {}),
@@ -187,6 +197,19 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
   } finally {
     await store?.close();
   }
+}
+
+function chooseSummariser(name: "offline" | "openai", env: CliIo["env"], logger: Logger): Summariser {
+  if (name === "offline") {
+    return createOfflineSummariser();
+  }
+  const config = loadSummariserConfig(env);
+  if (!config.llm) {
+    throw new BotError("input.bad_option", "--summariser openai needs OPENAI_API_KEY", {
+      hint: "Set OPENAI_API_KEY (and OPENAI_BASE_URL for Azure or another server) in the environment or .env",
+    });
+  }
+  return createSummariser(config, logger);
 }
 
 function timeZone(option: string | undefined, env: CliIo["env"]): string {

@@ -4,7 +4,7 @@ import { systemClock } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
 import { createHttpServer, type RouteHandler } from "../adapters/http/server.ts";
 import { createPinoLogger } from "../adapters/logger/pino-logger.ts";
-import { createOfflineSummariser } from "../adapters/offline/offline-summariser.ts";
+import { createSummariser } from "../adapters/openai/summariser-factory.ts";
 import { createRecorder } from "../adapters/slack/record.ts";
 import { createSlackApp, type SlackApp } from "../adapters/slack/slack-app.ts";
 import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
@@ -63,7 +63,7 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
   const store = overrides.store ?? openSqliteStore({ path: join(config.dataDir, "weeknotes.sqlite") });
   const holder = overrides.holder ?? `weeknotes-${process.pid}-${randomUUID().slice(0, 8)}`;
   const aliases = slackEmojiAliases();
-  const summariser = createOfflineSummariser();
+  const summariser = createSummariser(config.summariser, logger);
   const background = createBackground(logger);
   const teams = createTeamDirectory({ store, clock, defaultTimezone: config.defaultTimezone });
   const compile = createCompileWeeknote({ summariser, clock, logger, store });

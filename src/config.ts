@@ -1,5 +1,6 @@
 import { IANAZone } from "luxon";
 import { z } from "zod";
+import { llmConfigProblems, loadSummariserConfig, type SummariserConfig } from "./config-llm.ts";
 import { BotError } from "./domain/errors.ts";
 
 /** The log levels `LOG_LEVEL` accepts, most to least severe (pino's names). */
@@ -55,6 +56,8 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** Slack settings, or `undefined` when Slack is off (`SLACK_BOT_TOKEN` not set). */
   readonly slack: SlackConfig | undefined;
+  /** The summariser: LLM when `OPENAI_API_KEY` is set, offline otherwise; see config-llm.ts. */
+  readonly summariser: SummariserConfig;
 }
 
 /** The environment variables {@link loadConfig} reads, in the order problems are reported. */
@@ -177,12 +180,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
 
-  if (problems.size > 0 || !parsed.success) {
+  const llmProblems = llmConfigProblems(env);
+  if (problems.size > 0 || !parsed.success || llmProblems.size > 0) {
     const lines = CONFIG_KEYS.filter((key) => problems.has(key)).map((key) => {
       const value = values[key];
       const echo = ECHOED_KEYS.has(key) && value !== undefined ? ` (got ${JSON.stringify(clip(value))})` : "";
       return `  ${key} ${problems.get(key)}${echo}`;
     });
+    lines.push(...[...llmProblems].map(([key, message]) => `  ${key} ${message}`));
     const count = lines.length === 1 ? "1 problem" : `${lines.length} problems`;
     throw new BotError("config.invalid", `Invalid configuration, ${count}:\n${lines.join("\n")}`, {
       hint: "Fix these environment variables (each is described in .env.example) and start again",
@@ -198,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     defaultTimezone: settings.DEFAULT_TIMEZONE,
     maxBodyBytes: settings.MAX_BODY_BYTES,
     slack: slackConfig(settings),
+    summariser: loadSummariserConfig(env),
   };
 }
 

@@ -1,0 +1,308 @@
+/**
+ * What the model is asked to return and what is done with it before anyone sees it (SPEC §5,
+ * cases C7 and C17): the answer is parsed against the document schema; citations of highlight ids
+ * that were not in the request are dropped; any web address that is not word for word in the
+ * input is removed; Slack broadcast and mention markup is stripped. The title and the footer are
+ * written by code, never by the model.
+ */
+import { zodResponseFormat } from "openai/helpers/zod";
+import { z } from "zod";
+import {
+  type WeeknoteDocument,
+  WeeknoteDocumentSchema,
+  type WeeknoteItem,
+  WeeknoteItemSchema,
+  type WeeknoteSection,
+  WeeknoteSectionSchema,
+} from "../../src/domain/weeknote.ts";
+import { outputError } from "./errors.ts";
+
+/**
+ * The part of a WeeknoteDocument the model writes, from the domain schemas: no week, title or
+ * footer (code writes them); body sections only of the kinds that live in `sections`; and, because
+ * OpenAI's strict structured outputs need every field present, `null` where the document has an
+ * optional field.
+ */
+export const ModelDocumentSchema = WeeknoteDocumentSchema.pick({
+  themes: true,
+  intro: true,
+  intoNextWeek: true,
+}).extend({
+  sections: z.array(
+    WeeknoteSectionSchema.extend({
+      section: z.enum(["highlights", "challenges", "thanks"]),
+      summary: z.string().nullable(),
+    }),
+  ),
+  tune: WeeknoteItemSchema.nullable(),
+});
+export type ModelDocument = z.infer<typeof ModelDocumentSchema>;
+
+/** `response_format` for chat.completions: the strict JSON schema made from {@link ModelDocumentSchema}. */
+export const RESPONSE_FORMAT = (() => {
+  const format = zodResponseFormat(ModelDocumentSchema, "weeknote_document", {
+    description:
+      "A draft weeknote: themes, intro, sections of items citing highlight ids, into next week, tune.",
+  });
+  // A plain object: the helper's parse hooks are not enumerable and are not needed here.
+  return { type: format.type, json_schema: format.json_schema };
+})();
+
+/**
+ * Parses the model's message content.
+ * @throws SummariserError `summariser.invalid_output` when it is not JSON of the schema.
+ */
+export function parseModelDocument(content: string): ModelDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch (error) {
+    throw Object.assign(outputError("summariser.invalid_output", "The model's answer is not JSON"), {
+      cause: error,
+    });
+  }
+  const result = ModelDocumentSchema.safeParse(value);
+  if (!result.success) {
+    throw outputError(
+      "summariser.invalid_output",
+      `The model's answer does not match the document schema: ${z.prettifyError(result.error).slice(0, 500)}`,
+    );
+  }
+  return result.data;
+}
+
+/** What the output may refer to: the ids of the highlights and the URLs that were sent. */
+export interface OutputContext {
+  readonly highlightIds: ReadonlySet<string>;
+  /** Every URL found in the text that was sent (see {@link findUrls}). */
+  readonly allowedUrls: ReadonlySet<string>;
+  /** Display names by user id (`U0BOB00002` → `Bob`), so a `<@U…>` the model writes becomes a plain name. */
+  readonly userNames?: ReadonlyMap<string, string>;
+}
+
+/** What {@link cleanModelDocument} removed, for the logs (counts only, never text). */
+export interface CleanReport {
+  droppedCitations: number;
+  removedUrls: number;
+  strippedMarkup: number;
+}
+
+/**
+ * The model's document made safe: every text stripped of broadcast markup and of web addresses
+ * that were not in the input; citations kept only when they name a highlight that was sent; empty
+ * items and sections dropped; at most 4 themes.
+ */
+export function cleanModelDocument(
+  doc: ModelDocument,
+  context: OutputContext,
+): { document: ModelDocument; report: CleanReport } {
+  const report: CleanReport = { droppedCitations: 0, removedUrls: 0, strippedMarkup: 0 };
+  const text = (value: string) => cleanText(value, context.allowedUrls, report, context.userNames);
+  const item = (value: WeeknoteItem): WeeknoteItem | undefined => {
+    const cleaned = text(value.text);
+    if (!cleaned) {
+      return undefined;
+    }
+    const ids = [...new Set(value.highlightIds)].filter((id) => context.highlightIds.has(id));
+    report.droppedCitations += value.highlightIds.filter((id) => !context.highlightIds.has(id)).length;
+    return {
+      text: cleaned,
+      authors: value.authors.map(text).filter(Boolean),
+      highlightIds: ids,
+    };
+  };
+  const items = (values: readonly WeeknoteItem[]) => values.map(item).filter((i) => i !== undefined);
+  const sections = doc.sections
+    .map((section) => {
+      const summary = section.summary === null ? "" : text(section.summary);
+      return {
+        section: section.section,
+        heading: text(section.heading) || defaultHeading(section.section),
+        summary: summary || null,
+        items: items(section.items),
+      };
+    })
+    .filter((section) => section.items.length > 0 || section.summary);
+  const themes = doc.themes.map(text).filter(Boolean).slice(0, 4);
+  const tune = doc.tune === null ? undefined : item(doc.tune);
+  return {
+    document: {
+      themes,
+      intro: text(doc.intro),
+      sections,
+      intoNextWeek: items(doc.intoNextWeek),
+      tune: tune ?? null,
+    },
+    report,
+  };
+}
+
+/**
+ * The final WeeknoteDocument: the model's cleaned body with the title and footer written by code.
+ * @throws BotError `summariser.failed` (from the domain's validation) if it is still not a document.
+ */
+export function toWeeknoteDocument(
+  doc: ModelDocument,
+  meta: { week: string; seriesNumber?: string | undefined; footer: string },
+): WeeknoteDocument {
+  const sections: WeeknoteSection[] = doc.sections.map((s) => ({
+    section: s.section,
+    heading: s.heading,
+    ...(s.summary === null ? {} : { summary: s.summary }),
+    items: s.items,
+  }));
+  // Themes the cleaning emptied: name the week by its highlight sections instead.
+  const themes =
+    doc.themes.length > 0
+      ? doc.themes
+      : doc.sections
+          .filter((s) => s.section === "highlights")
+          .map((s) => s.heading)
+          .slice(0, 4);
+  const document = {
+    week: meta.week,
+    title: weeknoteTitle(meta.week, meta.seriesNumber, themes),
+    themes,
+    intro: doc.intro,
+    sections,
+    intoNextWeek: doc.intoNextWeek,
+    ...(doc.tune === null ? {} : { tune: doc.tune }),
+    footer: meta.footer,
+  };
+  const result = WeeknoteDocumentSchema.safeParse(document);
+  if (!result.success) {
+    throw outputError(
+      "summariser.invalid_output",
+      `The cleaned answer is not a weeknote: ${z.prettifyError(result.error)}`,
+    );
+  }
+  return result.data;
+}
+
+/** `3.12 — weeknotes — theme — theme`, or `weeknotes 2026-W13 — theme — theme`, as the offline summariser writes it. */
+export function weeknoteTitle(
+  week: string,
+  seriesNumber: string | undefined,
+  themes: readonly string[],
+): string {
+  const prefix = seriesNumber ? `${seriesNumber} — weeknotes` : `weeknotes ${week}`;
+  return [prefix, ...(themes.length > 0 ? themes.map(oneLine) : ["a quiet week"])].join(" — ");
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function defaultHeading(section: "highlights" | "challenges" | "thanks"): string {
+  return section === "highlights" ? "This week" : section === "challenges" ? "Challenges" : "Thanks";
+}
+
+// --- Text cleaning ---------------------------------------------------------------------------
+
+/**
+ * Slack and Teams markup that notifies people or links: `<!channel>`, `<!here>`, `<!everyone>`,
+ * `<!subteam^S…|@team>`, `<@U…>` / `<@W…|name>`, Teams `<at>name</at>`, and the same with the
+ * angle brackets entity-escaped (`&lt;!here&gt;`). Labels are kept as plain words where they are
+ * names; the broadcast words themselves go.
+ */
+const MENTION_MARKUP =
+  /(?:<|&lt;)(?:!(?:channel|here|everyone)(?:\|[^<>]*)?|!subteam\^[A-Z0-9]+(?:\|@?([^<>]*))?|@([UW][A-Z0-9]+)(?:\|@?([^<>]*))?)(?:>|&gt;)/gi;
+const TEAMS_AT = /<at>([^<]*)<\/at>/gi;
+const BARE_BROADCAST = /(^|[^\w@])@(channel|here|everyone)\b/gi;
+/** Slack's link markup `<https://x|label>` / `<https://x>`: code decides about the URL. */
+const SLACK_LINK = /<((?:https?|ftp|mailto):[^<>|\s]+)(?:\|([^<>]*))?>/gi;
+
+/**
+ * Web addresses in text: with a scheme (`https://…`), or without one when they start `www.` or are
+ * a domain followed by a path (`evil.example/c?d=…`), which Slack and most renderers still turn
+ * into links. Trailing sentence punctuation is not part of the address.
+ */
+const URL_PATTERN =
+  /\b(?:(?:https?|ftp):\/\/[^\s<>"']+|www\.[^\s<>"']+|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}\/[^\s<>"']*)/gi;
+const TRAILING_CHARS = `.,;:!?)]}'"`;
+
+/** Every web address in `text`, as {@link URL_PATTERN} finds it, without trailing punctuation. */
+export function findUrls(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const url = trimUrl(match[0]);
+    if (url) {
+      found.push(url);
+    }
+  }
+  return found;
+}
+
+function trimUrl(raw: string): string {
+  let url = raw;
+  for (;;) {
+    const last = url.at(-1);
+    if (last === undefined || !TRAILING_CHARS.includes(last)) {
+      return url;
+    }
+    // A closing bracket belongs to the URL when it closes one opened inside it (`…/Foo_(bar)`).
+    if (last === ")" && count(url, "(") >= count(url, ")")) {
+      return url;
+    }
+    url = url.slice(0, -1);
+  }
+}
+
+function count(text: string, char: string): number {
+  return text.split(char).length - 1;
+}
+
+/** One text of the model's answer, cleaned (see {@link cleanModelDocument}). */
+export function cleanText(
+  text: string,
+  allowedUrls: ReadonlySet<string>,
+  report?: CleanReport,
+  userNames?: ReadonlyMap<string, string>,
+): string {
+  let out = text.replace(
+    MENTION_MARKUP,
+    (_whole, subteam: string | undefined, userId: string | undefined, label: string | undefined) => {
+      if (report) report.strippedMarkup += 1;
+      return (
+        subteam ?? (userId === undefined ? undefined : userNames?.get(userId.toUpperCase())) ?? label ?? ""
+      );
+    },
+  );
+  out = out.replace(TEAMS_AT, (_whole, name: string) => {
+    if (report) report.strippedMarkup += 1;
+    return name;
+  });
+  out = out.replace(BARE_BROADCAST, (_whole, before: string, word: string) => {
+    if (report) report.strippedMarkup += 1;
+    return `${before}${word}`;
+  });
+  out = out.replace(SLACK_LINK, (_whole, url: string, label: string | undefined) => {
+    const kept = allowedUrls.has(url) ? url : "";
+    if (!kept && report) report.removedUrls += 1;
+    const name = label?.trim();
+    if (name && kept && name !== kept) {
+      return `${name} (${kept})`;
+    }
+    return name || kept;
+  });
+  out = out.replace(URL_PATTERN, (raw) => {
+    const url = trimUrl(raw);
+    const tail = raw.slice(url.length);
+    if (allowedUrls.has(url)) {
+      return raw;
+    }
+    if (report) report.removedUrls += 1;
+    return tail;
+  });
+  return tidy(out);
+}
+
+// Removing words can leave doubled spaces, empty brackets and space before punctuation.
+function tidy(text: string): string {
+  return text
+    .replace(/\(\s*\)|\[\s*\]/g, "")
+    .replace(/[ \t]{2,}/g, " ")
+    .replace(/[ \t]+([.,;:!?])/g, "$1")
+    .replace(/[ \t]+$/gm, "")
+    .trim();
+}

@@ -1,0 +1,66 @@
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliIo, main } from "../../src/cli.ts";
+import type { CompileJson } from "../../src/domain/render-json.ts";
+import { completion, echoDocument, type FakeOpenAi, quotaExceeded, startFakeOpenAi } from "../support/fake-openai.ts";
+
+const EXAMPLE = join(resolve(import.meta.dirname, "../.."), "examples/slack-export");
+const W13 = ["compile", "--slack-export", EXAMPLE, "--week", "2026-W13", "--tz", "Europe/London", "--no-store"];
+
+async function cli(argv: string[], env: Record<string, string>) {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: { LOG_LEVEL: "silent", ...env },
+    clock: { now: () => Date.parse("2026-04-01T09:00:00Z") },
+    interactive: false,
+  };
+  return { code: await main(argv, io), stdout, stderr };
+}
+
+let fake: FakeOpenAi;
+beforeAll(async () => {
+  fake = await startFakeOpenAi();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe("weeknotes compile --summariser openai", () => {
+  const env = () => ({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: fake.url, OPENAI_MODEL: "gpt-4o-mini" });
+
+  it("drafts through the OpenAI-compatible server, citing only the week's highlights", async () => {
+    fake.script((request) => completion(echoDocument(request.body)));
+    const { code, stdout } = await cli([...W13, "--format", "json", "--summariser", "openai"], env());
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout) as CompileJson;
+    expect(fake.requests).toHaveLength(1);
+    const ids = new Set(json.highlights.map((h) => h.id));
+    const cited = json.weeknote.sections.flatMap((s) => s.items).flatMap((i) => i.highlightIds);
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited.every((id) => ids.has(id))).toBe(true);
+    expect(json.weeknote.footer).toMatch(/gpt-4o-mini/);
+  });
+
+  it("falls back to the offline summariser, and says so, when the account has no quota", async () => {
+    fake.script(quotaExceeded());
+    const before = fake.requests.length;
+    const { code, stdout } = await cli([...W13, "--summariser", "openai"], env());
+    expect(code).toBe(0);
+    expect(fake.requests.length - before).toBe(1);
+    expect(stdout).toMatch(/offline summariser/);
+    expect(stdout).toMatch(/quota/);
+  });
+
+  it("needs OPENAI_API_KEY, and says so", async () => {
+    const { code, stderr } = await cli([...W13, "--summariser", "openai"], {});
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--summariser openai needs OPENAI_API_KEY/);
+  });
+});

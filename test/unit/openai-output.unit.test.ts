@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import {
+  cleanModelDocument,
+  cleanText,
+  findUrls,
+  type ModelDocument,
+  parseModelDocument,
+  RESPONSE_FORMAT,
+  toWeeknoteDocument,
+} from "../../adapters/openai/output.ts";
+import { isBotError } from "../../src/domain/errors.ts";
+
+const ALLOWED = new Set(["https://example.com/pr/7?a=1&b=2", "https://gov.uk/guidance"]);
+const clean = (text: string) => cleanText(text, ALLOWED, undefined, new Map([["U0BOB00002", "Bob"]]));
+
+describe("the response schema", () => {
+  it("is strict: every object closed, every property required, no optional fields", () => {
+    expect(RESPONSE_FORMAT.type).toBe("json_schema");
+    expect(RESPONSE_FORMAT.json_schema.strict).toBe(true);
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        node.forEach(visit);
+        return;
+      }
+      if (node === null || typeof node !== "object") {
+        return;
+      }
+      const schema = node as Record<string, unknown>;
+      if (schema.type === "object") {
+        expect(schema.additionalProperties).toBe(false);
+        expect(Object.keys(schema.properties as object).sort()).toEqual(
+          [...(schema.required as string[])].sort(),
+        );
+      }
+      Object.values(schema).forEach(visit);
+    };
+    visit(RESPONSE_FORMAT.json_schema.schema);
+    const properties = (RESPONSE_FORMAT.json_schema.schema as { properties: Record<string, unknown> })
+      .properties;
+    expect(Object.keys(properties).sort()).toEqual(["intoNextWeek", "intro", "sections", "themes", "tune"]);
+  });
+});
+
+describe("parseModelDocument", () => {
+  it("rejects text that is not JSON of the schema as invalid output", () => {
+    for (const content of ["not json", "{}", JSON.stringify({ themes: [], intro: 1 })]) {
+      try {
+        parseModelDocument(content);
+        expect.unreachable();
+      } catch (error) {
+        expect(isBotError(error)).toBe(true);
+        expect((error as { summariserCode: string }).summariserCode).toBe("summariser.invalid_output");
+      }
+    }
+  });
+});
+
+describe("cleanText: broadcast and mention markup", () => {
+  it.each([
+    ["<!channel> big news", "big news"],
+    ["Hello <!here|here> all", "Hello all"],
+    ["<!everyone>", ""],
+    ["ask <!subteam^S0DEVS0001|@devs>", "ask devs"],
+    ["ask <!subteam^S0DEVS0001>", "ask"],
+    ["thanks <@U0BOB00002>", "thanks Bob"],
+    ["thanks <@U0CAROL003|carol>", "thanks carol"],
+    ["thanks <@W0UNKNOWN9>", "thanks"],
+    ["&lt;!here&gt; escaped", "escaped"],
+    ["@channel we shipped", "channel we shipped"],
+    ["Hi @here and @everyone.", "Hi here and everyone."],
+    ["<at>Alice</at> did it", "Alice did it"],
+    ["mail me at team@here.example", "mail me at team@here.example"],
+  ])("%s → %s", (input, expected) => {
+    expect(clean(input)).toBe(expected);
+  });
+});
+
+describe("cleanText: links", () => {
+  it("keeps a URL that was in the input word for word", () => {
+    expect(clean("Alice fixed PR #7 (https://example.com/pr/7?a=1&b=2).")).toBe(
+      "Alice fixed PR #7 (https://example.com/pr/7?a=1&b=2).",
+    );
+    expect(clean("See https://gov.uk/guidance, then rest.")).toBe("See https://gov.uk/guidance, then rest.");
+  });
+
+  it.each([
+    ["Report: https://evil.example/c?d=SECRET", "Report:"],
+    ["see https://example.com/pr/7?a=1&b=2&d=leak now", "see now"],
+    ["see https://example.com/pr/7 now", "see now"],
+    ["go to www.evil.example/track please", "go to please"],
+    ["go to evil.example/c?d=all please", "go to please"],
+    ["(https://evil.example/x)", ""],
+    ["<https://evil.example/x|the full report>", "the full report"],
+    ["<https://gov.uk/guidance|guidance>", "guidance (https://gov.uk/guidance)"],
+    ["<https://gov.uk/guidance>", "https://gov.uk/guidance"],
+    ["ftp://files.example/dump", ""],
+  ])("%s → %s", (input, expected) => {
+    expect(clean(input)).toBe(expected);
+  });
+
+  it("finds URLs without trailing punctuation", () => {
+    expect(
+      findUrls("PR (https://example.com/pr/7?a=1&b=2). And https://en.wikipedia.org/wiki/Foo_(bar), ok"),
+    ).toEqual(["https://example.com/pr/7?a=1&b=2", "https://en.wikipedia.org/wiki/Foo_(bar)"]);
+    expect(findUrls("no links: 1.5 km, e.g. this, node v20.19")).toEqual([]);
+  });
+});
+
+describe("cleanModelDocument and toWeeknoteDocument", () => {
+  const doc: ModelDocument = {
+    themes: ["bins go digital", "<!channel>", "a", "b", "c"],
+    intro: "Intro <!here>",
+    sections: [
+      {
+        section: "highlights",
+        heading: "<!channel>",
+        summary: "   ",
+        items: [
+          { text: "Kept", authors: ["Alice"], highlightIds: ["C1/1", "C1/1", "C9/unknown"] },
+          { text: "<!everyone>", authors: [], highlightIds: ["C1/2"] },
+        ],
+      },
+      {
+        section: "thanks",
+        heading: "Thanks",
+        summary: null,
+        items: [{ text: "<!here>", authors: [], highlightIds: [] }],
+      },
+    ],
+    intoNextWeek: [{ text: "Next", authors: [], highlightIds: ["C1/2"] }],
+    tune: { text: "https://evil.example/song", authors: [], highlightIds: [] },
+  };
+
+  it("drops unknown citations, empty items, empty sections and an emptied tune", () => {
+    const { document, report } = cleanModelDocument(doc, {
+      highlightIds: new Set(["C1/1", "C1/2"]),
+      allowedUrls: new Set(),
+    });
+    expect(document.sections).toHaveLength(1);
+    expect(document.sections[0]?.heading).toBe("This week");
+    expect(document.sections[0]?.summary).toBeNull();
+    expect(document.sections[0]?.items).toEqual([
+      { text: "Kept", authors: ["Alice"], highlightIds: ["C1/1"] },
+    ]);
+    expect(document.themes).toEqual(["bins go digital", "a", "b", "c"]);
+    expect(document.intro).toBe("Intro");
+    expect(document.tune).toBeNull();
+    expect(report).toMatchObject({ droppedCitations: 1, removedUrls: 1 });
+    expect(report.strippedMarkup).toBeGreaterThanOrEqual(5);
+
+    const weeknote = toWeeknoteDocument(document, { week: "2026-W13", seriesNumber: undefined, footer: "F" });
+    expect(weeknote.title).toBe("weeknotes 2026-W13 — bins go digital — a — b — c");
+    expect(weeknote.footer).toBe("F");
+    expect("tune" in weeknote).toBe(false);
+    expect("summary" in (weeknote.sections[0] ?? {})).toBe(false);
+  });
+
+  it("titles the week by its sections when no theme survives cleaning", () => {
+    const weeknote = toWeeknoteDocument(
+      {
+        themes: [],
+        intro: "",
+        sections: [
+          {
+            section: "highlights",
+            heading: "Bins",
+            summary: null,
+            items: [{ text: "x", authors: [], highlightIds: [] }],
+          },
+          {
+            section: "thanks",
+            heading: "Thanks",
+            summary: null,
+            items: [{ text: "y", authors: [], highlightIds: [] }],
+          },
+        ],
+        intoNextWeek: [],
+        tune: null,
+      },
+      { week: "2026-W13", seriesNumber: "3.12", footer: "F" },
+    );
+    expect(weeknote.title).toBe("3.12 — weeknotes — Bins");
+    expect(weeknote.themes).toEqual(["Bins"]);
+  });
+});
