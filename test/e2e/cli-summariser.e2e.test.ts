@@ -2,10 +2,25 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIo, main } from "../../src/cli.ts";
 import type { CompileJson } from "../../src/domain/render-json.ts";
-import { completion, echoDocument, type FakeOpenAi, quotaExceeded, startFakeOpenAi } from "../support/fake-openai.ts";
+import {
+  completion,
+  echoDocument,
+  type FakeOpenAi,
+  quotaExceeded,
+  startFakeOpenAi,
+} from "../support/fake-openai.ts";
 
 const EXAMPLE = join(resolve(import.meta.dirname, "../.."), "examples/slack-export");
-const W13 = ["compile", "--slack-export", EXAMPLE, "--week", "2026-W13", "--tz", "Europe/London", "--no-store"];
+const W13 = [
+  "compile",
+  "--slack-export",
+  EXAMPLE,
+  "--week",
+  "2026-W13",
+  "--tz",
+  "Europe/London",
+  "--no-store",
+];
 
 async function cli(argv: string[], env: Record<string, string>) {
   let stdout = "";
