@@ -50,8 +50,8 @@ describe("toSummariserError: one mapping from failures to codes and retry polici
     expect(error.status).toBe(status);
     expect(error.requestId).toBe("req_1");
     expect(error.retryable).toBe(policy !== "never");
-    // Until the union is extended, the BotError code is the generic one.
-    expect(error.code).toBe("summariser.failed");
+    // The BotError code is the precise one, so callers can switch on it.
+    expect(error.code).toBe(code);
   });
 
   it("maps connection failures and time-outs", () => {
