@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { systemClock } from "../adapters/clock/system-clock.ts";
+import { createNodeCronScheduler } from "../adapters/cron/node-cron-scheduler.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
 import { createHttpServer, type RouteHandler } from "../adapters/http/server.ts";
 import { createPinoLogger } from "../adapters/logger/pino-logger.ts";
@@ -15,7 +16,8 @@ import { createDecideDraft } from "./app/decide-draft.ts";
 import { createDraftWeeknote, teamHighlights } from "./app/draft-weeknote.ts";
 import { createInboxWorker, type InboxWorker } from "./app/inbox-worker.ts";
 import { createProcessEvent } from "./app/process-event.ts";
-import { createTeamDirectory } from "./app/teams.ts";
+import { createScheduleRunner, type ScheduleRunner } from "./app/run-schedule.ts";
+import { createTeamDirectory, type TeamDirectory } from "./app/teams.ts";
 import type { Config } from "./config.ts";
 import { formatWeekKey, windowOf } from "./domain/week.ts";
 import type { Clock } from "./ports/clock.ts";
@@ -37,6 +39,8 @@ export interface BotOverrides {
    */
   readonly botUserId?: string;
   readonly botId?: string;
+  /** Run the weekly draft schedule (default true); tests of other parts turn it off. */
+  readonly schedule?: boolean;
 }
 
 export interface Bot {
@@ -77,6 +81,23 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
     process: async () => ({ status: "failed", errorCode: "platform.unavailable" }),
   });
 
+  let schedule: ScheduleRunner | undefined;
+  // Settings changed in chat take effect at once: the schedule is re-read after every change.
+  const refreshSchedule = () => {
+    schedule?.refresh().catch((error: unknown) => logger.error({ err: error }, "schedule refresh failed"));
+  };
+  const scheduledTeams: TeamDirectory = {
+    ...teams,
+    async save(settings) {
+      await teams.save(settings);
+      refreshSchedule();
+    },
+    async claim(workspace, user, channel) {
+      const team = await teams.claim(workspace, user, channel);
+      refreshSchedule();
+      return team;
+    },
+  };
   const slack = config.slack;
   let slackApp: SlackApp | undefined;
   if (slack) {
@@ -88,6 +109,18 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
       ...(overrides.botUserId ? { botUserId: overrides.botUserId } : {}),
       ...(overrides.botId ? { botId: overrides.botId } : {}),
       wire: (chat) => {
+        const draft = createDraftWeeknote({ store, chat, compile, clock, logger });
+        if (overrides.schedule !== false) {
+          schedule = createScheduleRunner({
+            store,
+            draft,
+            chat,
+            clock,
+            logger,
+            holder,
+            scheduler: createNodeCronScheduler({ logger }),
+          });
+        }
         worker = createInboxWorker({
           store,
           clock,
@@ -99,10 +132,10 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
         return {
           record: createRecorder({ store, worker, clock }),
           answer,
-          teams,
+          teams: scheduledTeams,
           background,
           aliases,
-          draft: createDraftWeeknote({ store, chat, compile, clock, logger }),
+          draft,
           decide: createDecideDraft({ store, chat, teams, summariser, clock, logger, holder }),
           home: async (workspace: string) => {
             const team = await teams.settingsFor(workspace);
@@ -139,11 +172,16 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
     get worker() {
       return worker;
     },
-    idle: () => background.idle(),
+    async idle() {
+      await background.idle();
+      await schedule?.idle();
+    },
     async start() {
       url = (await server.listen()).url;
       await slackApp?.start();
       worker.start();
+      // First reads the teams, then drafts any week whose draft time passed while we were down.
+      await schedule?.start();
       logger.info({ url, slack: slack?.mode ?? "off" }, "weeknotes started");
     },
     async stop() {
@@ -153,6 +191,7 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
       stopped = true;
       await server.close();
       await slackApp?.stop();
+      await schedule?.stop();
       await worker.stop();
       await background.idle();
       await store.close();

@@ -65,7 +65,7 @@ export interface TestBot {
  * Slack Web API, with a test clock. `dataDir` reuses a folder (a restart).
  */
 export async function startTestBot(
-  options: { now?: string; dataDir?: string; fake?: FakeSlackApi } = {},
+  options: { now?: string; dataDir?: string; fake?: FakeSlackApi; schedule?: boolean } = {},
 ): Promise<TestBot> {
   const fake =
     options.fake ?? (await startFakeSlackApi({ teamId: TEAM, botUserId: BOT_USER, botId: BOT_ID }));
@@ -87,6 +87,7 @@ export async function startTestBot(
     botUserId: BOT_USER,
     botId: BOT_ID,
     workerPollMs: 50,
+    schedule: options.schedule ?? false,
   });
   await bot.start();
   const events = `${bot.url}/slack/events`;

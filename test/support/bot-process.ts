@@ -25,6 +25,7 @@ const bot = buildBot(config, {
   botUserId: process.env.TEST_BOT_USER_ID ?? "U0BOT00001",
   botId: process.env.TEST_BOT_ID ?? "B0BOT00001",
   workerPollMs: 50,
+  schedule: false,
 });
 await bot.start();
 process.stdout.write(`${JSON.stringify({ url: bot.url, pid: process.pid })}\n`);

@@ -33,6 +33,7 @@ describe("loadConfig defaults", () => {
       defaultTimezone: "Europe/London",
       maxBodyBytes: 1_048_576,
       slack: undefined,
+      summariser: { llm: undefined, redactPii: false, promptsDir: undefined },
     });
   });
 
@@ -60,8 +61,31 @@ describe("loadConfig defaults", () => {
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: "http://127.0.0.1:9999/api/",
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: "http://127.0.0.1:9998/v1",
+      OPENAI_MODEL: "gpt-4.1-mini",
+      OPENAI_TIMEOUT_MS: "5000",
+      OPENAI_MAX_RETRIES: "1",
+      OPENAI_TOKEN_BUDGET: "50000",
+      OPENAI_HIGHLIGHT_TOKEN_CAP: "500",
+      REDACT_PII: "TRUE",
+      PROMPTS_DIR: "/etc/weeknotes/prompts",
     });
-    expect(config).toEqual({
+    expect(config.summariser).toEqual({
+      redactPii: true,
+      promptsDir: "/etc/weeknotes/prompts",
+      llm: {
+        apiKey: "sk-test",
+        baseURL: "http://127.0.0.1:9998/v1",
+        model: "gpt-4.1-mini",
+        timeoutMs: 5000,
+        maxRetries: 1,
+        tokenBudget: 50_000,
+        highlightTokenCap: 500,
+      },
+    });
+    expect({ ...config, summariser: undefined }).toEqual({
+      summariser: undefined,
       port: 8080,
       host: "127.0.0.1",
       dataDir: "/var/lib/weeknotes",
@@ -208,6 +232,19 @@ describe("loadConfig errors", () => {
     expect(error.message).toContain("SLACK_BOT_TOKEN");
     expect(error.message).toContain("SLACK_APP_TOKEN");
     expect(error.message).toContain("SLACK_API_URL");
+  });
+
+  it("reports bad LLM settings with the others, never echoing the API key", () => {
+    try {
+      loadConfig({ PORT: "x", OPENAI_API_KEY: "sk-secret", OPENAI_TIMEOUT_MS: "soon", REDACT_PII: "maybe" });
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/PORT/);
+      expect(message).toMatch(/OPENAI_TIMEOUT_MS must be a whole number of milliseconds/);
+      expect(message).toMatch(/REDACT_PII must be true or false/);
+      expect(message).not.toContain("sk-secret");
+    }
   });
 
   it("reports a cross-key rule together with bad values", () => {
