@@ -21,8 +21,12 @@ export interface CompileWeeknoteInput {
   readonly team: string;
   readonly teamName: string;
   readonly window: WeekWindow;
-  /** The week's highlights; any outside `window` are left out. */
+  /**
+   * The week's highlights; any outside `window` are left out, unless `carriedOver` says the
+   * caller chose them on purpose (late tags of an already decided week).
+   */
   readonly highlights: readonly Highlight[];
+  readonly carriedOver?: boolean;
   readonly seriesNumber?: string;
 }
 
@@ -50,7 +54,10 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
   return async function compileWeeknote(input: CompileWeeknoteInput): Promise<CompileWeeknoteOutput> {
     const week = formatWeekKey(input.window.key);
     const highlights = input.highlights
-      .filter((h) => h.postedAtMs >= input.window.startMs && h.postedAtMs < input.window.endMs)
+      .filter(
+        (h) =>
+          input.carriedOver || (h.postedAtMs >= input.window.startMs && h.postedAtMs < input.window.endMs),
+      )
       .sort((a, b) => a.postedAtMs - b.postedAtMs || a.id.localeCompare(b.id));
     const result = await deps.summariser.summarise({
       week,

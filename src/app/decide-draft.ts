@@ -8,7 +8,7 @@ import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { Store, WeeknoteKey } from "../ports/store.ts";
 import type { Summariser } from "../ports/summariser.ts";
-import { teamHighlights, teamSeriesNumber } from "./draft-weeknote.ts";
+import { draftHighlights, teamSeriesNumber } from "./draft-weeknote.ts";
 import type { TeamDirectory } from "./teams.ts";
 
 export interface DecideDraftDeps {
@@ -158,7 +158,7 @@ export function createDecideDraft(deps: DecideDraftDeps) {
           return `The ${request.key.week} draft changed since you saw it (now revision ${previous.number}): look at it first.`;
         }
         const window = weekWindow(parseWeekKey(request.key.week), team.timezone);
-        const highlights = await teamHighlights(deps.store, team, window);
+        const highlights = await draftHighlights(deps.store, team, window);
         const series = teamSeriesNumber(team, request.key.week);
         const result = await deps.summariser.summarise({
           week: request.key.week,

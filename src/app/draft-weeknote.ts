@@ -1,7 +1,15 @@
 import { isBotError } from "../domain/errors.ts";
+import type { Highlight } from "../domain/highlight.ts";
 import { seriesNumber } from "../domain/series.ts";
 import type { TeamSettings } from "../domain/team.ts";
-import { formatWeekKey, parseWeekKey, type WeekWindow, windowOf } from "../domain/week.ts";
+import {
+  formatWeekKey,
+  parseWeekKey,
+  previousWeek,
+  type WeekWindow,
+  weekWindow,
+  windowOf,
+} from "../domain/week.ts";
 import type { Revision, Weeknote } from "../domain/weeknote.ts";
 import type { ChatPlatform } from "../ports/chat.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -37,6 +45,42 @@ export async function teamHighlights(store: Store, team: TeamSettings, window: W
     toMs: window.endMs,
   });
   return team.includePrivate ? all : all.filter((h) => !h.private);
+}
+
+// How far back a highlight tagged after its week's note was decided is still carried forward.
+const CARRY_WEEKS = 2;
+
+/**
+ * What a team's draft of `window` is made from (SPEC §6): the week's highlights, plus highlights
+ * of the previous weeks whose note was already approved or skipped when they were tagged (no
+ * revision of any note cites them), so nothing tagged late is lost. Private ones only when the
+ * team allows it.
+ */
+export async function draftHighlights(
+  store: Store,
+  team: TeamSettings,
+  window: WeekWindow,
+): Promise<Highlight[]> {
+  const own = await teamHighlights(store, team, window);
+  const cited = new Set<string>();
+  const candidates: Highlight[] = [];
+  let key = window.key;
+  for (let i = 0; i < CARRY_WEEKS; i += 1) {
+    key = previousWeek(key);
+    const note = await store.getWeeknote({
+      workspace: team.workspace,
+      team: team.team,
+      week: formatWeekKey(key),
+    });
+    for (const revision of note?.revisions ?? []) {
+      for (const id of revision.highlightIds) cited.add(id);
+    }
+    if (note && note.status !== "draft") {
+      candidates.push(...(await teamHighlights(store, team, weekWindow(key, team.timezone))));
+    }
+  }
+  const carried = candidates.filter((h) => !cited.has(h.id));
+  return [...carried, ...own];
 }
 
 /** The series number of a week for a team that keeps one. */
@@ -92,7 +136,7 @@ export function createDraftWeeknote(deps: DraftWeeknoteDeps) {
         message: `The ${weekKey} note is already ${existing.status}.`,
       };
     }
-    const highlights = await teamHighlights(deps.store, team, week);
+    const highlights = await draftHighlights(deps.store, team, week);
     if (highlights.length === 0) {
       return { kind: "empty", message: `Nothing has been tagged for ${weekKey} yet, so there is no draft.` };
     }
@@ -103,6 +147,7 @@ export function createDraftWeeknote(deps: DraftWeeknoteDeps) {
       teamName: team.name,
       window: week,
       highlights,
+      carriedOver: true,
       ...(series === undefined ? {} : { seriesNumber: series }),
     });
     const weeknote = result.weeknote;
