@@ -50,7 +50,7 @@ describe("a highlight tagged after its week's note was decided", () => {
     await t.command("draft", ALICE);
     await t.settle();
     const w14 = await t.bot.store.getWeeknote({ ...w13, week: "2026-W14" });
-    expect(w14?.revisions.at(-1)?.highlightIds.sort()).toEqual(
+    expect([...(w14?.revisions.at(-1)?.highlightIds ?? [])].sort()).toEqual(
       [`${GENERAL}/${W13_LATE}`, `${GENERAL}/${W14}`].sort(),
     );
 
