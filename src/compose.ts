@@ -177,8 +177,15 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
       await schedule?.idle();
     },
     async start() {
-      url = (await server.listen()).url;
-      await slackApp?.start();
+      try {
+        // Slack first (it checks the token), so a bad token never leaves a half-started server.
+        await slackApp?.start();
+        url = (await server.listen()).url;
+      } catch (error) {
+        await slackApp?.stop().catch(() => undefined);
+        await store.close();
+        throw error;
+      }
       worker.start();
       // First reads the teams, then drafts any week whose draft time passed while we were down.
       await schedule?.start();

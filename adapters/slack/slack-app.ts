@@ -6,6 +6,7 @@ import type { DecideDraft } from "../../src/app/decide-draft.ts";
 import type { DraftWeeknote } from "../../src/app/draft-weeknote.ts";
 import type { TeamDirectory } from "../../src/app/teams.ts";
 import type { SlackConfig } from "../../src/config.ts";
+import { BotError } from "../../src/domain/errors.ts";
 import type { Highlight } from "../../src/domain/highlight.ts";
 import type { EmojiAliases } from "../../src/domain/sections.ts";
 import type { Weeknote } from "../../src/domain/weeknote.ts";
@@ -99,6 +100,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.botUserId && options.botId
       ? { botUserId: options.botUserId, botId: options.botId, tokenVerificationEnabled: false }
       : {}),
+    // Bolt checks the token with auth.test; deferred to start(), where a failure is reported
+    // instead of crashing the process from a promise nobody awaits.
+    deferInitialization: true,
   };
   const routes = new Map<string, RouteHandler>();
   let app: App;
@@ -129,6 +133,26 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   return {
     routes,
     async start() {
+      try {
+        await app.init();
+      } catch (error) {
+        const slackError = (error as { data?: { error?: string } }).data?.error;
+        if (
+          slackError === "invalid_auth" ||
+          slackError === "not_authed" ||
+          slackError === "account_inactive"
+        ) {
+          throw new BotError("config.invalid", `Slack refused SLACK_BOT_TOKEN (${slackError})`, {
+            hint: "Copy the Bot User OAuth Token (xoxb-…) again from the app's OAuth & Permissions page",
+            cause: error,
+          });
+        }
+        throw new BotError("platform.unavailable", "Could not reach Slack to check SLACK_BOT_TOKEN", {
+          hint: "Check the network (and SLACK_API_URL if set), then start again",
+          retryable: true,
+          cause: error,
+        });
+      }
       if (config.mode === "socket") {
         await app.start();
       }

@@ -27,6 +27,11 @@ export interface CompileWeeknoteInput {
    */
   readonly highlights: readonly Highlight[];
   readonly carriedOver?: boolean;
+  /**
+   * Asked just before the draft is stored, after the (possibly slow) summary: false means this
+   * process no longer owns the job (its claim ran out and another took it), so nothing is stored.
+   */
+  readonly beforeSave?: () => Promise<boolean>;
   readonly seriesNumber?: string;
 }
 
@@ -72,6 +77,9 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
       return { ...base, weeknote: undefined, notStoredReason: "no store" };
     }
 
+    if (input.beforeSave && !(await input.beforeSave())) {
+      return { ...base, weeknote: undefined, notStoredReason: "another process took the job over" };
+    }
     if (highlights.length === 0) {
       // An empty week is worth printing but not worth a stored draft nobody asked for.
       return { ...base, weeknote: undefined, notStoredReason: "nothing was tagged" };

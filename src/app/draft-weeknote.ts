@@ -118,7 +118,11 @@ export function createDraftWeeknote(deps: DraftWeeknoteDeps) {
     }
   }
 
-  return async function draftWeeknote(team: TeamSettings, window?: WeekWindow): Promise<DraftOutcome> {
+  return async function draftWeeknote(
+    team: TeamSettings,
+    window?: WeekWindow,
+    options: { readonly beforeSave?: () => Promise<boolean> } = {},
+  ): Promise<DraftOutcome> {
     const week = window ?? windowOf(deps.clock.now(), team.timezone);
     const weekKey = formatWeekKey(week.key);
     if (!team.reviewChannel) {
@@ -148,6 +152,7 @@ export function createDraftWeeknote(deps: DraftWeeknoteDeps) {
       window: week,
       highlights,
       carriedOver: true,
+      ...(options.beforeSave ? { beforeSave: options.beforeSave } : {}),
       ...(series === undefined ? {} : { seriesNumber: series }),
     });
     const weeknote = result.weeknote;

@@ -29,7 +29,11 @@ export interface ScheduleRunnerDeps {
   /** Every team to schedule, read afresh on each refresh and catch-up. Default `store.listTeams()`. */
   readonly listTeams?: () => Promise<readonly TeamSettings[]>;
   /** Drafts a team's week and posts it for review (createDraftWeeknote). */
-  readonly draft: (team: TeamSettings, window: WeekWindow) => Promise<DraftOutcome>;
+  readonly draft: (
+    team: TeamSettings,
+    window: WeekWindow,
+    options?: { readonly beforeSave?: () => Promise<boolean> },
+  ) => Promise<DraftOutcome>;
   /** Only `postText` is used, for reminders. */
   readonly chat: Pick<ChatPlatform, "postText">;
   readonly clock: Clock;
@@ -247,7 +251,11 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps) {
   function runDraftJob(team: TeamSettings, week: WeekKey | WeekWindow): Promise<JobResult> {
     const window = toWindow(week, team.timezone);
     return runJob("draft", team, window, async () => {
-      const outcome = await deps.draft(team, window);
+      const name = leaseName("draft", team, formatWeekKey(window.key));
+      // A winner that was slow rather than dead must not overwrite the draft of the process that
+      // took its expired claim over: it renews the claim before storing, or gives up.
+      const beforeSave = () => deps.store.acquireLease(name, deps.holder, deps.clock.now(), claimTtlMs);
+      const outcome = await deps.draft(team, window, { beforeSave });
       return outcome.kind === "no_review_channel" ? "no_review_channel" : { outcome, posted: false };
     });
   }

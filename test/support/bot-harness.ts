@@ -62,10 +62,17 @@ export interface TestBot {
 
 /**
  * Starts the real bot (HTTP server on 127.0.0.1:0, SQLite in a temp folder) against a fresh fake
- * Slack Web API, with a test clock. `dataDir` reuses a folder (a restart).
+ * Slack Web API, with a test clock. `dataDir` reuses a folder (a restart). `env` adds (or replaces)
+ * environment values given to loadConfig, such as OPENAI_API_KEY and OPENAI_BASE_URL.
  */
 export async function startTestBot(
-  options: { now?: string; dataDir?: string; fake?: FakeSlackApi; schedule?: boolean } = {},
+  options: {
+    now?: string;
+    dataDir?: string;
+    fake?: FakeSlackApi;
+    schedule?: boolean;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestBot> {
   const fake =
     options.fake ?? (await startFakeSlackApi({ teamId: TEAM, botUserId: BOT_USER, botId: BOT_ID }));
@@ -80,6 +87,7 @@ export async function startTestBot(
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.url,
     DEFAULT_TIMEZONE: "Europe/London",
+    ...options.env,
   });
   const bot = buildBot(config, {
     clock,
