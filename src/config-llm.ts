@@ -30,6 +30,12 @@ export interface SummariserConfig {
   readonly redactPii: boolean;
   /** Folder of the prompt files. Env `PROMPTS_DIR`; default undefined: the `prompts/` shipped with weeknotes. */
   readonly promptsDir: string | undefined;
+  /**
+   * Per-team prompt overrides: a folder holding one folder per team, named `<workspace>_<team>`
+   * (e.g. `T0WEEK0001_default`), with any of the prompt files to replace. Env `TEAM_PROMPTS_DIR`;
+   * default none.
+   */
+  readonly teamPromptsDir: string | undefined;
 }
 
 export const LLM_CONFIG_KEYS = [
@@ -42,6 +48,7 @@ export const LLM_CONFIG_KEYS = [
   "OPENAI_HIGHLIGHT_TOKEN_CAP",
   "REDACT_PII",
   "PROMPTS_DIR",
+  "TEAM_PROMPTS_DIR",
 ] as const;
 
 const positive = (what: string) =>
@@ -77,6 +84,7 @@ const schema = z.object({
     .transform((v) => v === "true" || v === "1" || v === "yes")
     .default(false),
   PROMPTS_DIR: z.string().optional(),
+  TEAM_PROMPTS_DIR: z.string().optional(),
 });
 
 /** Every problem of the LLM keys, key → message (empty when all is well). */
@@ -108,6 +116,7 @@ export function loadSummariserConfig(env: Record<string, string | undefined>): S
   return {
     redactPii: s.REDACT_PII,
     promptsDir: s.PROMPTS_DIR,
+    teamPromptsDir: s.TEAM_PROMPTS_DIR,
     llm: s.OPENAI_API_KEY
       ? {
           apiKey: s.OPENAI_API_KEY,

@@ -4,7 +4,7 @@ import type { Logger } from "../../src/ports/logger.ts";
 import type { Summariser } from "../../src/ports/summariser.ts";
 import { createOfflineSummariser } from "../offline/offline-summariser.ts";
 import { createOpenAiSummariser } from "./openai-summariser.ts";
-import { loadPrompts } from "./prompts.ts";
+import { loadPromptLibrary, type PromptSet } from "./prompts.ts";
 
 /** The prompts shipped with weeknotes, whatever the working directory. */
 export const SHIPPED_PROMPTS_DIR = fileURLToPath(new URL("../../prompts/", import.meta.url));
@@ -12,20 +12,29 @@ export const SHIPPED_PROMPTS_DIR = fileURLToPath(new URL("../../prompts/", impor
 /**
  * The summariser the configuration asks for: the LLM (with the offline summariser as its fallback)
  * when an API key is set, the offline summariser otherwise. Prompts are loaded and checked here,
- * at start-up, so a broken prompt stops the bot before Friday.
+ * at start-up, so a broken prompt stops the bot before Friday; a team with a folder under
+ * TEAM_PROMPTS_DIR gets its own prompts (and so its own prompt version in its revisions).
  * @throws BotError `config.invalid` for a missing or malformed prompt file.
  */
 export function createSummariser(config: SummariserConfig, logger: Logger): Summariser {
   const offline = createOfflineSummariser();
-  if (!config.llm) {
+  const llm = config.llm;
+  if (!llm) {
     return offline;
   }
-  const prompts = loadPrompts({ dir: config.promptsDir ?? SHIPPED_PROMPTS_DIR });
-  return createOpenAiSummariser({
-    ...config.llm,
-    redact: config.redactPii,
-    prompts,
-    fallback: offline,
-    logger,
+  const library = loadPromptLibrary({
+    dir: config.promptsDir ?? SHIPPED_PROMPTS_DIR,
+    ...(config.teamPromptsDir ? { teamsDir: config.teamPromptsDir } : {}),
   });
+  const make = (prompts: PromptSet) =>
+    createOpenAiSummariser({ ...llm, redact: config.redactPii, prompts, fallback: offline, logger });
+  const byTeam = new Map(library.teams.map((folder) => [folder, make(library.forTeam(folder))]));
+  const defaults = make(library.defaults);
+  return {
+    summarise(input) {
+      // A team's folder is named `<workspace>_<team>`: `/` cannot be in a folder name.
+      const folder = input.teamKey?.replace("/", "_");
+      return (folder ? byTeam.get(folder) : undefined)?.summarise(input) ?? defaults.summarise(input);
+    },
+  };
 }

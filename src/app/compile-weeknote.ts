@@ -67,6 +67,7 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
     const result = await deps.summariser.summarise({
       week,
       teamName: input.teamName,
+      teamKey: `${input.workspace}/${input.team}`,
       highlights,
       ...(input.seriesNumber === undefined ? {} : { seriesNumber: input.seriesNumber }),
     });

@@ -163,6 +163,7 @@ export function createDecideDraft(deps: DecideDraftDeps) {
         const result = await deps.summariser.summarise({
           week: request.key.week,
           teamName: team.name,
+          teamKey: `${team.workspace}/${team.team}`,
           highlights,
           previous: { markdown: previous.markdown, reason: request.reason },
           ...(series === undefined ? {} : { seriesNumber: series }),

@@ -7,6 +7,11 @@ export interface SummariseInput {
   readonly week: string;
   /** The team's display name, for the intro. */
   readonly teamName: string;
+  /**
+   * Which team, `<workspace>/<team>` (e.g. `T0WEEK0001/default`), for per-team prompts; absent
+   * for a compile with no team.
+   */
+  readonly teamKey?: string;
   /** The week's highlights, in posting order. */
   readonly highlights: readonly Highlight[];
   /** Series number for the title, `3.12`, when the team keeps one. */

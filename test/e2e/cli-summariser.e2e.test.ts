@@ -1,3 +1,5 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIo, main } from "../../src/cli.ts";
@@ -71,6 +73,38 @@ describe("weeknotes compile --summariser openai", () => {
     expect(fake.requests.length - before).toBe(1);
     expect(stdout).toMatch(/offline summariser/);
     expect(stdout).toMatch(/quota/);
+  });
+
+  it("uses a team's own prompts from TEAM_PROMPTS_DIR, with their own version", async () => {
+    const teams = await mkdtemp(join(tmpdir(), "weeknotes-team-prompts-"));
+    try {
+      await mkdir(join(teams, "T0KBC00001_default"));
+      const system = await readFile(
+        join(resolve(import.meta.dirname, "../.."), "prompts/weeknote.system.md"),
+        "utf8",
+      );
+      await writeFile(
+        join(teams, "T0KBC00001_default", "weeknote.system.md"),
+        `${system}\nHouse style: always mention the bins.\n`,
+      );
+      fake.script(
+        (request) => completion(echoDocument(request.body)),
+        (request) => completion(echoDocument(request.body)),
+      );
+      const before = fake.requests.length;
+      const plain = await cli([...W13, "--format", "json", "--summariser", "openai"], env());
+      const custom = await cli([...W13, "--format", "json", "--summariser", "openai"], {
+        ...env(),
+        TEAM_PROMPTS_DIR: teams,
+      });
+      const [first, second] = fake.requests.slice(before);
+      expect(JSON.stringify(first?.body)).not.toContain("House style: always mention the bins.");
+      expect(JSON.stringify(second?.body)).toContain("House style: always mention the bins.");
+      const footer = (out: string) => (JSON.parse(out) as CompileJson).weeknote.footer;
+      expect(footer(plain.stdout)).not.toBe(footer(custom.stdout));
+    } finally {
+      await rm(teams, { recursive: true, force: true });
+    }
   });
 
   it("needs OPENAI_API_KEY, and says so", async () => {

@@ -33,7 +33,7 @@ describe("loadConfig defaults", () => {
       defaultTimezone: "Europe/London",
       maxBodyBytes: 1_048_576,
       slack: undefined,
-      summariser: { llm: undefined, redactPii: false, promptsDir: undefined },
+      summariser: { llm: undefined, redactPii: false, promptsDir: undefined, teamPromptsDir: undefined },
     });
   });
 
@@ -74,6 +74,7 @@ describe("loadConfig defaults", () => {
     expect(config.summariser).toEqual({
       redactPii: true,
       promptsDir: "/etc/weeknotes/prompts",
+      teamPromptsDir: undefined,
       llm: {
         apiKey: "sk-test",
         baseURL: "http://127.0.0.1:9998/v1",
