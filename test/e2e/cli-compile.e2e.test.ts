@@ -5,8 +5,8 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
-import { type CliIo, main } from "../../src/cli.ts";
 import type { CompileJson } from "../../src/domain/render-json.ts";
+import { runCli } from "../support/run-cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const EXAMPLE = join(ROOT, "examples/slack-export");
@@ -34,24 +34,7 @@ const EXPECTED_W13: readonly [channel: string, ts: string, section: string][] = 
   ["team-kbc-digital", "1774777339.920985", "highlights"],
 ];
 
-/** Runs the CLI in this process with a fixed clock; returns exit code and what it printed. */
-async function cli(argv: string[], env: Record<string, string> = {}, nowIso = "2026-04-01T09:00:00Z") {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: { LOG_LEVEL: "silent", ...env },
-    clock: { now: () => Date.parse(nowIso) },
-    interactive: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 /** `weeknotes compile` of the example's week 2026-W13 in Europe/London; callers add options. */
 const W13 = ["compile", "--slack-export", EXAMPLE, "--week", "2026-W13", "--tz", "Europe/London"];

@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliIo, main } from "../../src/cli.ts";
 import type { CompileJson } from "../../src/domain/render-json.ts";
 import {
   completion,
@@ -11,6 +10,7 @@ import {
   quotaExceeded,
   startFakeOpenAi,
 } from "../support/fake-openai.ts";
+import { runCli } from "../support/run-cli.ts";
 
 const EXAMPLE = join(resolve(import.meta.dirname, "../.."), "examples/slack-export");
 const W13 = [
@@ -24,22 +24,7 @@ const W13 = [
   "--no-store",
 ];
 
-async function cli(argv: string[], env: Record<string, string>) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: { LOG_LEVEL: "silent", ...env },
-    clock: { now: () => Date.parse("2026-04-01T09:00:00Z") },
-    interactive: false,
-  };
-  return { code: await main(argv, io), stdout, stderr };
-}
+const cli = runCli;
 
 let fake: FakeOpenAi;
 beforeAll(async () => {
