@@ -106,21 +106,23 @@ export function registerInteractionListeners(app: App, deps: InteractionListener
     }
     try {
       const markdown = await deps.decide.editableText(request(value, body.user.id));
+      if (markdown.length > EDIT_MAX_CHARS) {
+        // Slack's text box holds 3,000 characters: editing a longer draft there would lose its end.
+        run(
+          "edit refusal",
+          value.workspace,
+          channel,
+          body.user.id,
+          async () =>
+            `This draft is ${markdown.length.toLocaleString("en-GB")} characters, longer than Slack's ${EDIT_MAX_CHARS.toLocaleString("en-GB")}-character text box, so it can't be edited here without losing its end. Use Regenerate with a reason such as "shorter", or approve it and edit where you publish it.`,
+        );
+        return;
+      }
       const metadata: Metadata = { ...value, channel };
       await client.views.open({
         trigger_id: body.trigger_id,
         view: editModal(JSON.stringify(metadata), markdown),
       });
-      if (markdown.length > EDIT_MAX_CHARS) {
-        run(
-          "edit notice",
-          value.workspace,
-          channel,
-          body.user.id,
-          async () =>
-            `The draft is longer than Slack's ${EDIT_MAX_CHARS}-character text box, so the editor shows its first ${EDIT_MAX_CHARS} characters; saving replaces the whole draft.`,
-        );
-      }
     } catch (error) {
       if (isBotError(error, "auth.not_approver")) {
         run("edit refusal", value.workspace, channel, body.user.id, async () => error.toUserLine());

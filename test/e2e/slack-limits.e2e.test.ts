@@ -125,4 +125,32 @@ describe("a busy week within Block Kit's limits (C8)", () => {
     }
     expect(t.logger.entries.filter((e) => e.level === "error")).toEqual([]);
   });
+
+  it("will not open Slack's 3,000-character editor on a longer draft, so nothing is lost", async () => {
+    for (const [i, item] of ITEMS.slice(0, 30).entries()) {
+      await t.event(reactionAdded(ALICE, GENERAL, item.ts), `Ev0EDITLONG${String(i).padStart(2, "0")}`);
+    }
+    await t.settle();
+    await t.command("draft", ALICE);
+    await t.settle();
+    const review = reviewPost(t.fake);
+    const edit = buttonsOf(review).find((b) => b.action_id === "weeknote_edit");
+    const click = await t.interaction(
+      buttonClick({
+        user: ALICE,
+        actionId: "weeknote_edit",
+        value: edit?.value,
+        channel: GENERAL,
+        messageTs: String(review?.args.ts ?? ""),
+        actionTs: "1774612900.000100",
+      }),
+    );
+    expect(click.status).toBe(200);
+    await t.settle();
+    expect(t.fake.callsOf("views.open")).toHaveLength(0);
+    const told = t.fake.callsOf("chat.postEphemeral").map((c) => String(c.args.text));
+    expect(told.some((text) => /longer than Slack(&#39;|')s 3,000-character text box/.test(text))).toBe(true);
+    const weeknote = await t.bot.store.getWeeknote({ workspace: TEAM, team: "default", week: "2026-W13" });
+    expect(weeknote?.revisions).toHaveLength(1);
+  });
 });
