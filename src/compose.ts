@@ -24,6 +24,8 @@ import type { Clock } from "./ports/clock.ts";
 import type { Logger } from "./ports/logger.ts";
 import type { Store } from "./ports/store.ts";
 
+const STOP_GRACE_MS = 20_000;
+
 /** What tests and embedders may replace; everything else comes from `config`. */
 export interface BotOverrides {
   readonly clock?: Clock;
@@ -41,6 +43,8 @@ export interface BotOverrides {
   readonly botId?: string;
   /** Run the weekly draft schedule (default true); tests of other parts turn it off. */
   readonly schedule?: boolean;
+  /** How long stop() waits for work in flight, ms (default 20 000). */
+  readonly stopGraceMs?: number;
 }
 
 export interface Bot {
@@ -198,9 +202,18 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
       stopped = true;
       await server.close();
       await slackApp?.stop();
-      await schedule?.stop();
-      await worker.stop();
-      await background.idle();
+      // Work in flight (an LLM draft can take minutes) gets a grace period, inside the usual
+      // 30-second SIGTERM window; what is cut short is retried: its claim or inbox lease expires.
+      const drained = Promise.all([schedule?.stop(), worker.stop(), background.idle()]).then(() => true);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), overrides.stopGraceMs ?? STOP_GRACE_MS);
+      });
+      const finished = await Promise.race([drained, grace]);
+      clearTimeout(timer);
+      if (!finished) {
+        logger.warn({ graceMs: overrides.stopGraceMs ?? STOP_GRACE_MS }, "stopped before work in flight finished");
+      }
       await store.close();
       logger.info({}, "weeknotes stopped");
     },

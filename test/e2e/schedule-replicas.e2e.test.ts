@@ -57,9 +57,14 @@ afterEach(async () => {
 });
 
 /** A bot on the shared data dir, fake Slack and fake OpenAI, remembered for clean-up. */
-async function replica(now: string, env: Record<string, string> = {}): Promise<TestBot> {
+async function replica(
+  now: string,
+  env: Record<string, string> = {},
+  stopGraceMs?: number,
+): Promise<TestBot> {
   const bot = await startTestBot({
     now,
+    ...(stopGraceMs === undefined ? {} : { stopGraceMs }),
     dataDir,
     fake: slack,
     schedule: true,
@@ -212,5 +217,14 @@ describe("replicas of the bot on one SQLite file (C14)", () => {
     expect(after?.revisions.map((r) => r.origin)).toEqual(["llm"]);
     expect(slack.callsOf("chat.update")).toHaveLength(updatesBefore);
     expect(a.logger.entries.some((e) => e.message === "draft posted for review")).toBe(false);
+  });
+
+  it("stops within its grace period even while a draft waits on the LLM", async () => {
+    await setUpTeam();
+    openai.script(hang());
+    const a = await replica(FRIDAY_1600, { OPENAI_TIMEOUT_MS: "600000", OPENAI_MAX_RETRIES: "0" }, 100);
+    await waitFor("A's LLM request", () => openai.requests.length === 1);
+    await a.bot.stop();
+    expect(a.logger.entries.some((e) => e.message === "stopped before work in flight finished")).toBe(true);
   });
 });

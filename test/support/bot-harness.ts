@@ -71,6 +71,8 @@ export async function startTestBot(
     dataDir?: string;
     fake?: FakeSlackApi;
     schedule?: boolean;
+    /** How long stop() waits for work in flight, ms. */
+    stopGraceMs?: number;
     env?: Record<string, string>;
   } = {},
 ): Promise<TestBot> {
@@ -96,6 +98,7 @@ export async function startTestBot(
     botId: BOT_ID,
     workerPollMs: 50,
     schedule: options.schedule ?? false,
+    ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
   });
   await bot.start();
   const events = `${bot.url}/slack/events`;
