@@ -212,7 +212,10 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
       const finished = await Promise.race([drained, grace]);
       clearTimeout(timer);
       if (!finished) {
-        logger.warn({ graceMs: overrides.stopGraceMs ?? STOP_GRACE_MS }, "stopped before work in flight finished");
+        logger.warn(
+          { graceMs: overrides.stopGraceMs ?? STOP_GRACE_MS },
+          "stopped before work in flight finished",
+        );
       }
       await store.close();
       logger.info({}, "weeknotes stopped");
