@@ -179,6 +179,11 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
           })
         : result.markdown;
     await writeOutput(output, out, io);
+    if (options.summariser === "openai" && result.origin !== "llm" && result.highlights.length > 0) {
+      io.stderr(
+        "weeknotes: the LLM could not write this draft, so the offline summariser did; its footer says why.\n",
+      );
+    }
     if (read.stats.skipped.entries > 0 || read.stats.skipped.files > 0) {
       io.stderr(
         `weeknotes: skipped ${read.stats.skipped.entries} unreadable message entries and ${read.stats.skipped.files} unusable files in the export.\n`,
@@ -324,7 +329,8 @@ const LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", 
 
 function logLevel(value: string | undefined): LogLevel {
   if (value === undefined || value === "") {
-    return "warn";
+    // The command says what matters in its own lines on stderr; LOG_LEVEL turns JSON logs on.
+    return "silent";
   }
   const level = value.toLowerCase() as LogLevel;
   if (!LEVELS.includes(level)) {

@@ -19,6 +19,7 @@ import { createProcessEvent } from "./app/process-event.ts";
 import { createScheduleRunner, type ScheduleRunner } from "./app/run-schedule.ts";
 import { createTeamDirectory, type TeamDirectory } from "./app/teams.ts";
 import type { Config } from "./config.ts";
+import { BotError } from "./domain/errors.ts";
 import { formatWeekKey, windowOf } from "./domain/week.ts";
 import type { Clock } from "./ports/clock.ts";
 import type { Logger } from "./ports/logger.ts";
@@ -188,7 +189,19 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
       } catch (error) {
         await slackApp?.stop().catch(() => undefined);
         await store.close();
+        if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+          throw new BotError("config.invalid", `Port ${config.port} on ${config.host} is already in use`, {
+            hint: "Stop what is using it, or set PORT to another port",
+            cause: error,
+          });
+        }
         throw error;
+      }
+      if (!slack) {
+        logger.warn(
+          {},
+          "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) to connect; /slack/events answers 404 until then",
+        );
       }
       worker.start();
       // First reads the teams, then drafts any week whose draft time passed while we were down.

@@ -78,9 +78,9 @@ export class SqliteStore implements Store {
       try {
         mkdirSync(dirname(options.path), { recursive: true });
       } catch (error) {
-        throw new BotError("store.unavailable", "Cannot create the data directory", {
+        throw new BotError("store.unavailable", `Cannot create the data directory ${dirname(options.path)}`, {
           cause: error,
-          hint: "Check that the data directory is writable",
+          hint: "Check that DATA_DIR (or --data-dir) is a folder you can write to",
         });
       }
     }

@@ -42,6 +42,8 @@ export interface CompileWeeknoteOutput {
   readonly highlights: readonly Highlight[];
   readonly document: WeeknoteDocument;
   readonly markdown: string;
+  /** What wrote the draft: `llm`, or `offline` (also when the LLM failed and the fallback wrote it). */
+  readonly origin: Revision["origin"];
   /** The stored weeknote, when a store was given and the week was still open to drafts. */
   readonly weeknote: Weeknote | undefined;
   /** Why the draft was not stored, when it was not (the week's note was already decided). */
@@ -72,7 +74,7 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
       ...(input.seriesNumber === undefined ? {} : { seriesNumber: input.seriesNumber }),
     });
     const markdown = renderMarkdown(result.document);
-    const base = { week, highlights, document: result.document, markdown };
+    const base = { week, highlights, document: result.document, markdown, origin: result.origin };
     const store = deps.store;
     if (!store) {
       return { ...base, weeknote: undefined, notStoredReason: "no store" };

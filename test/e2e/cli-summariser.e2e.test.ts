@@ -53,11 +53,12 @@ describe("weeknotes compile --summariser openai", () => {
   it("falls back to the offline summariser, and says so, when the account has no quota", async () => {
     fake.script(quotaExceeded());
     const before = fake.requests.length;
-    const { code, stdout } = await cli([...W13, "--summariser", "openai"], env());
+    const { code, stdout, stderr } = await cli([...W13, "--summariser", "openai"], env());
     expect(code).toBe(0);
     expect(fake.requests.length - before).toBe(1);
     expect(stdout).toMatch(/offline summariser/);
     expect(stdout).toMatch(/quota/);
+    expect(stderr).toBe("weeknotes: the LLM could not write this draft, so the offline summariser did; its footer says why.\n");
   });
 
   it("uses a team's own prompts from TEAM_PROMPTS_DIR, with their own version", async () => {

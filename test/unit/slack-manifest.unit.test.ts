@@ -35,6 +35,7 @@ const EVENTS: BotEvents = [
   "message.channels",
   "message.groups",
   "message.im",
+  "message.mpim",
   "app_mention",
   "app_home_opened",
 ];
