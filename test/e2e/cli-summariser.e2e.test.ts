@@ -58,7 +58,9 @@ describe("weeknotes compile --summariser openai", () => {
     expect(fake.requests.length - before).toBe(1);
     expect(stdout).toMatch(/offline summariser/);
     expect(stdout).toMatch(/quota/);
-    expect(stderr).toBe("weeknotes: the LLM could not write this draft, so the offline summariser did; its footer says why.\n");
+    expect(stderr).toBe(
+      "weeknotes: the LLM could not write this draft, so the offline summariser did; its footer says why.\n",
+    );
   });
 
   it("uses a team's own prompts from TEAM_PROMPTS_DIR, with their own version", async () => {
