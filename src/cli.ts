@@ -11,6 +11,7 @@ import { progressBarOnStderr } from "../adapters/slack-export/progress.ts";
 import { readExportHighlights } from "../adapters/slack-export/read-export.ts";
 import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
 import { createCompileWeeknote } from "./app/compile-weeknote.ts";
+import { LOG_LEVELS } from "./config.ts";
 import { loadSummariserConfig } from "./config-llm.ts";
 import { BotError } from "./domain/errors.ts";
 import { renderCompileJson, toHighlightJson } from "./domain/render-json.ts";
@@ -325,17 +326,15 @@ function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
 
-const LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-
 function logLevel(value: string | undefined): LogLevel {
   if (value === undefined || value === "") {
     // The command says what matters in its own lines on stderr; LOG_LEVEL turns JSON logs on.
     return "silent";
   }
   const level = value.toLowerCase() as LogLevel;
-  if (!LEVELS.includes(level)) {
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new BotError("input.bad_option", `LOG_LEVEL "${value}" is not a log level`, {
-      hint: `Use one of ${LEVELS.join(", ")}`,
+      hint: `Use one of ${LOG_LEVELS.join(", ")}`,
     });
   }
   return level;

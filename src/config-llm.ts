@@ -131,11 +131,22 @@ export function loadSummariserConfig(env: Record<string, string | undefined>): S
   };
 }
 
-function present(env: Record<string, string | undefined>): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const key of LLM_CONFIG_KEYS) {
+/**
+ * The values of `keys` that are set, trimmed; blank values count as unset, so `KEY=` lines in a
+ * `.env` file take the default. Shared by every configuration reader.
+ */
+export function presentValues<K extends string>(
+  env: Record<string, string | undefined>,
+  keys: readonly K[],
+): Partial<Record<K, string>> {
+  const values: Partial<Record<K, string>> = {};
+  for (const key of keys) {
     const value = env[key]?.trim();
     if (value) values[key] = value;
   }
   return values;
+}
+
+function present(env: Record<string, string | undefined>): Record<string, string> {
+  return presentValues(env, LLM_CONFIG_KEYS);
 }

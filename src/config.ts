@@ -1,6 +1,11 @@
 import { IANAZone } from "luxon";
 import { z } from "zod";
-import { llmConfigProblems, loadSummariserConfig, type SummariserConfig } from "./config-llm.ts";
+import {
+  llmConfigProblems,
+  loadSummariserConfig,
+  presentValues,
+  type SummariserConfig,
+} from "./config-llm.ts";
 import { BotError } from "./domain/errors.ts";
 
 /** The log levels `LOG_LEVEL` accepts, most to least severe (pino's names). */
@@ -150,11 +155,7 @@ function isHttpBaseUrl(value: string): boolean {
  *   (SPEC §8). Tokens, secrets and URLs are never quoted back.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const values: Partial<Record<ConfigKey, string>> = {};
-  for (const key of CONFIG_KEYS) {
-    const value = env[key]?.trim();
-    if (value) values[key] = value;
-  }
+  const values = presentValues(env, CONFIG_KEYS);
 
   const problems = new Map<ConfigKey, string>();
   const parsed = envSchema.safeParse(values);

@@ -1,7 +1,8 @@
 import pino from "pino";
+import type { LogLevelName } from "../../src/config.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 
-export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+export type LogLevel = LogLevelName;
 
 /**
  * JSON logs through pino, written to `destination` (a file descriptor; default 2, stderr, so the

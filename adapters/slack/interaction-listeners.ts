@@ -7,7 +7,7 @@ import { type EmojiAliases, parseEmojiOption } from "../../src/domain/sections.t
 import { parseDraftSchedule, parseSeries } from "../../src/domain/team.ts";
 import { assertTimeZone } from "../../src/domain/week.ts";
 import type { ChatPlatform } from "../../src/ports/chat.ts";
-import { WEEKNOTE_ACTIONS } from "./blocks.ts";
+import { parseWeeknoteActionValue, WEEKNOTE_ACTIONS, type WeeknoteActionValue } from "./blocks.ts";
 import { EDIT_MAX_CHARS, editModal, regenerateModal, VIEW_IDS } from "./views.ts";
 
 export interface InteractionListenerDeps {
@@ -18,32 +18,11 @@ export interface InteractionListenerDeps {
   readonly aliases: EmojiAliases;
 }
 
-interface ButtonValue {
-  workspace: string;
-  team: string;
-  week: string;
-  revision: number;
-}
-
-interface Metadata extends ButtonValue {
+interface Metadata extends WeeknoteActionValue {
   channel: string;
 }
 
-function parseValue(value: string | undefined): ButtonValue | undefined {
-  try {
-    const parsed = JSON.parse(value ?? "") as Partial<ButtonValue>;
-    return typeof parsed.workspace === "string" &&
-      typeof parsed.team === "string" &&
-      typeof parsed.week === "string" &&
-      typeof parsed.revision === "number"
-      ? (parsed as ButtonValue)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function request(value: ButtonValue, user: string): DecisionRequest {
+function request(value: WeeknoteActionValue, user: string): DecisionRequest {
   return {
     key: { workspace: value.workspace, team: value.team, week: value.week },
     user,
@@ -86,7 +65,7 @@ export function registerInteractionListeners(app: App, deps: InteractionListener
   for (const kind of ["approve", "skip"] as const) {
     app.action<BlockAction<ButtonAction>>(WEEKNOTE_ACTIONS[kind], async ({ ack, body, action }) => {
       await ack();
-      const value = parseValue(action.value);
+      const value = parseWeeknoteActionValue(action.value ?? "");
       const channel = body.channel?.id ?? "";
       if (!value) {
         return;
@@ -99,7 +78,7 @@ export function registerInteractionListeners(app: App, deps: InteractionListener
 
   app.action<BlockAction<ButtonAction>>(WEEKNOTE_ACTIONS.edit, async ({ ack, body, action, client }) => {
     await ack();
-    const value = parseValue(action.value);
+    const value = parseWeeknoteActionValue(action.value ?? "");
     const channel = body.channel?.id ?? "";
     if (!value) {
       return;
@@ -136,7 +115,7 @@ export function registerInteractionListeners(app: App, deps: InteractionListener
     WEEKNOTE_ACTIONS.regenerate,
     async ({ ack, body, action, client }) => {
       await ack();
-      const value = parseValue(action.value);
+      const value = parseWeeknoteActionValue(action.value ?? "");
       if (!value) {
         return;
       }

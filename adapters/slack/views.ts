@@ -17,55 +17,58 @@ export const EDIT_MAX_CHARS = 3_000;
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-/** The Edit modal: the draft's Markdown in a multi-line input. */
-export function editModal(metadata: string, markdown: string): View {
+/** A modal with our ids, a title, a submit label, Cancel, and its input blocks. */
+function modal(
+  callbackId: string,
+  metadata: string,
+  title: string,
+  submit: string,
+  blocks: View["blocks"],
+): View {
   return {
     type: "modal",
-    callback_id: VIEW_IDS.edit,
+    callback_id: callbackId,
     private_metadata: metadata,
-    title: { type: "plain_text", text: "Edit the draft" },
-    submit: { type: "plain_text", text: "Save" },
+    title: { type: "plain_text", text: title },
+    submit: { type: "plain_text", text: submit },
     close: { type: "plain_text", text: "Cancel" },
-    blocks: [
-      {
-        type: "input",
-        block_id: "text",
-        label: { type: "plain_text", text: "Weeknote (Markdown)" },
-        element: {
-          type: "plain_text_input",
-          action_id: "value",
-          multiline: true,
-          max_length: EDIT_MAX_CHARS,
-          initial_value: markdown.slice(0, EDIT_MAX_CHARS),
-        },
-      },
-    ],
+    blocks,
   };
+}
+
+/** The Edit modal: the draft's Markdown in a multi-line input. */
+export function editModal(metadata: string, markdown: string): View {
+  return modal(VIEW_IDS.edit, metadata, "Edit the draft", "Save", [
+    {
+      type: "input",
+      block_id: "text",
+      label: { type: "plain_text", text: "Weeknote (Markdown)" },
+      element: {
+        type: "plain_text_input",
+        action_id: "value",
+        multiline: true,
+        max_length: EDIT_MAX_CHARS,
+        initial_value: markdown.slice(0, EDIT_MAX_CHARS),
+      },
+    },
+  ]);
 }
 
 /** The Regenerate modal: an optional reason ("shorter", "more about the beta"). */
 export function regenerateModal(metadata: string): View {
-  return {
-    type: "modal",
-    callback_id: VIEW_IDS.regenerate,
-    private_metadata: metadata,
-    title: { type: "plain_text", text: "Regenerate the draft" },
-    submit: { type: "plain_text", text: "Regenerate" },
-    close: { type: "plain_text", text: "Cancel" },
-    blocks: [
-      {
-        type: "input",
-        block_id: "reason",
-        optional: true,
-        label: { type: "plain_text", text: "What should change? (optional)" },
-        element: {
-          type: "plain_text_input",
-          action_id: "value",
-          placeholder: { type: "plain_text", text: "shorter" },
-        },
+  return modal(VIEW_IDS.regenerate, metadata, "Regenerate the draft", "Regenerate", [
+    {
+      type: "input",
+      block_id: "reason",
+      optional: true,
+      label: { type: "plain_text", text: "What should change? (optional)" },
+      element: {
+        type: "plain_text_input",
+        action_id: "value",
+        placeholder: { type: "plain_text", text: "shorter" },
       },
-    ],
-  };
+    },
+  ]);
 }
 
 /** The team settings modal of `/weeknotes config`. */
@@ -83,58 +86,51 @@ export function configModal(team: TeamSettings): View {
       ...(value ? { initial_value: value } : {}),
     },
   });
-  return {
-    type: "modal",
-    callback_id: VIEW_IDS.config,
-    private_metadata: JSON.stringify({ workspace: team.workspace, team: team.team }),
-    title: { type: "plain_text", text: "Weeknotes settings" },
-    submit: { type: "plain_text", text: "Save" },
-    close: { type: "plain_text", text: "Cancel" },
-    blocks: [
-      text("name", "Team name", team.name),
-      {
-        type: "input",
-        block_id: "review",
-        label: { type: "plain_text", text: "Review channel (drafts go here)" },
-        element: {
-          type: "conversations_select",
-          action_id: "value",
-          ...(team.reviewChannel ? { initial_conversation: team.reviewChannel } : {}),
-        },
+  const metadata = JSON.stringify({ workspace: team.workspace, team: team.team });
+  return modal(VIEW_IDS.config, metadata, "Weeknotes settings", "Save", [
+    text("name", "Team name", team.name),
+    {
+      type: "input",
+      block_id: "review",
+      label: { type: "plain_text", text: "Review channel (drafts go here)" },
+      element: {
+        type: "conversations_select",
+        action_id: "value",
+        ...(team.reviewChannel ? { initial_conversation: team.reviewChannel } : {}),
       },
-      {
-        type: "input",
-        block_id: "publish",
-        label: { type: "plain_text", text: "Publish channel (approved notes go here)" },
-        element: {
-          type: "conversations_select",
-          action_id: "value",
-          ...(team.publishChannel ? { initial_conversation: team.publishChannel } : {}),
-        },
+    },
+    {
+      type: "input",
+      block_id: "publish",
+      label: { type: "plain_text", text: "Publish channel (approved notes go here)" },
+      element: {
+        type: "conversations_select",
+        action_id: "value",
+        ...(team.publishChannel ? { initial_conversation: team.publishChannel } : {}),
       },
-      text("timezone", "Time zone", team.timezone, "An IANA zone such as Europe/London"),
-      text("schedule", "Draft time", schedule, "A weekday and a 24-hour time, such as Friday 14:00"),
-      {
-        type: "input",
-        block_id: "approvers",
-        label: { type: "plain_text", text: "Approvers" },
-        element: { type: "multi_users_select", action_id: "value", initial_users: [...team.approvers] },
-      },
-      text(
-        "emoji",
-        "Emoji → section",
-        team.emoji.map(([name, section]) => `${name}=${section}`).join(", "),
-        `NAME=SECTION, comma-separated. Sections: ${SECTIONS.join(", ")}`,
-      ),
-      text(
-        "series",
-        "Series number",
-        team.series ? `${team.series.week} = ${team.series.year}.${team.series.number}` : "",
-        "Optional: a week and its number, such as 2026-W13 = 3.12",
-        true,
-      ),
-    ],
-  };
+    },
+    text("timezone", "Time zone", team.timezone, "An IANA zone such as Europe/London"),
+    text("schedule", "Draft time", schedule, "A weekday and a 24-hour time, such as Friday 14:00"),
+    {
+      type: "input",
+      block_id: "approvers",
+      label: { type: "plain_text", text: "Approvers" },
+      element: { type: "multi_users_select", action_id: "value", initial_users: [...team.approvers] },
+    },
+    text(
+      "emoji",
+      "Emoji → section",
+      team.emoji.map(([name, section]) => `${name}=${section}`).join(", "),
+      `NAME=SECTION, comma-separated. Sections: ${SECTIONS.join(", ")}`,
+    ),
+    text(
+      "series",
+      "Series number",
+      team.series ? `${team.series.week} = ${team.series.year}.${team.series.number}` : "",
+      "Optional: a week and its number, such as 2026-W13 = 3.12",
+      true,
+    ),
+  ]);
 }
 
 /** The App Home tab: this week's highlights so far and the recent notes. */

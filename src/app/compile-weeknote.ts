@@ -22,11 +22,12 @@ export interface CompileWeeknoteInput {
   readonly teamName: string;
   readonly window: WeekWindow;
   /**
-   * The week's highlights; any outside `window` are left out, unless `carriedOver` says the
-   * caller chose them on purpose (late tags of an already decided week).
+   * The week's highlights; any outside `window` are left out, unless `fromStore` says the caller
+   * read them from the store for this draft (it may add late tags of an already decided week).
    */
   readonly highlights: readonly Highlight[];
-  readonly carriedOver?: boolean;
+  /** The highlights were read from the store: they are used as given and not saved again. */
+  readonly fromStore?: boolean;
   /**
    * Asked just before the draft is stored, after the (possibly slow) summary: false means this
    * process no longer owns the job (its claim ran out and another took it), so nothing is stored.
@@ -62,8 +63,7 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
     const week = formatWeekKey(input.window.key);
     const highlights = input.highlights
       .filter(
-        (h) =>
-          input.carriedOver || (h.postedAtMs >= input.window.startMs && h.postedAtMs < input.window.endMs),
+        (h) => input.fromStore || (h.postedAtMs >= input.window.startMs && h.postedAtMs < input.window.endMs),
       )
       .sort((a, b) => a.postedAtMs - b.postedAtMs || a.id.localeCompare(b.id));
     const result = await deps.summariser.summarise({
@@ -87,7 +87,9 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
       // An empty week is worth printing but not worth a stored draft nobody asked for.
       return { ...base, weeknote: undefined, notStoredReason: "nothing was tagged" };
     }
-    await store.saveHighlights(highlights);
+    if (!input.fromStore) {
+      await store.saveHighlights(highlights);
+    }
     const key = { workspace: input.workspace, team: input.team, week };
     const existing = await store.getWeeknote(key);
     if (existing && existing.status !== "draft") {

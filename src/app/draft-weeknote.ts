@@ -151,7 +151,7 @@ export function createDraftWeeknote(deps: DraftWeeknoteDeps) {
       teamName: team.name,
       window: week,
       highlights,
-      carriedOver: true,
+      fromStore: true,
       ...(options.beforeSave ? { beforeSave: options.beforeSave } : {}),
       ...(series === undefined ? {} : { seriesNumber: series }),
     });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BOT_USER, startTestBot, TEAM, type TestBot } from "../support/bot-harness.ts";
-import type { FakeSlackCall } from "../support/fake-slack-api.ts";
+import { buttonsOf } from "../support/slack-scenario.ts";
 
 const ALICE = "U0ALICE001";
 const BOB = "U0BOB00002";
@@ -20,15 +20,6 @@ function reaction(user: string, ts: string, name = "star") {
     item: { type: "message", channel: GENERAL, ts },
     event_ts: "1774600000.000100",
   };
-}
-
-/** The action blocks of the last message posted to a channel. */
-function buttonsOf(call: FakeSlackCall | undefined): { action_id: string; value: string }[] {
-  const blocks = (call?.args.blocks ?? []) as {
-    type: string;
-    elements?: { action_id: string; value: string }[];
-  }[];
-  return blocks.filter((b) => b.type === "actions").flatMap((b) => b.elements ?? []);
 }
 
 let t: TestBot;
