@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark in turn; each prints its own figures and ratio.
 import { benchCompile } from "./compile.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchStartup } from "./startup.ts";
 import { benchSummarise } from "./summarise.ts";
 
 await benchCompile();
 await benchIngest();
 await benchSummarise();
+await benchStartup();

@@ -14,7 +14,8 @@ import type { ModelDocument } from "../adapters/openai/output.ts";
 import { type PlannedRequest, RequestPlanner } from "../adapters/openai/plan.ts";
 import { loadPrompts } from "../adapters/openai/prompts.ts";
 import { loadTokenizer } from "../adapters/openai/tokens.ts";
-import { type Highlight, highlightId } from "../src/domain/highlight.ts";
+import type { Highlight } from "../src/domain/highlight.ts";
+import { highlightIdOf } from "../src/domain/message-ref.ts";
 import type { Section } from "../src/domain/sections.ts";
 import type { SummariseInput } from "../src/ports/summariser.ts";
 
@@ -186,21 +187,24 @@ export function generateWeek(n: number): SummariseInput {
     const ts = `${Math.floor(start / 1000) + i * 30}.${String(i % 1_000_000).padStart(6, "0")}`;
     const section = pickSection(random());
     const author = PEOPLE[Math.floor(random() * PEOPLE.length)] ?? "Alice";
+    const conversationId = `C${channel.toUpperCase().replace("-", "")}`;
     highlights.push({
-      id: highlightId(`C${channel.toUpperCase().replace("-", "")}`, ts),
+      id: highlightIdOf({ conversationId, messageId: ts }),
+      platform: "slack",
       workspace: "T0WEEK0001",
-      channelId: `C${channel.toUpperCase().replace("-", "")}`,
-      channelName: channel,
+      conversationId,
+      conversationName: channel,
       private: false,
-      ts,
+      messageId: ts,
+      threadId: undefined,
       postedAtMs: start + i * 30_000,
       authorId: `U0${author.toUpperCase()}`,
       authorName: author,
       text: words.join(" ").slice(0, Math.round(length)),
       section,
-      tags: [{ user: "U0BOT00002", reaction: "star", section }],
+      tags: [{ user: "U0BOT00002", reaction: "star", section, via: "reaction" }],
       permalink: undefined,
-      threadTs: undefined,
+      team: undefined,
     });
   }
   return { week: "2026-W13", teamName: "Digital team", highlights, seriesNumber: "3.12" };

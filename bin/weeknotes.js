@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so a fresh clone needs no build step.
+// The `weeknotes` command: runs the compiled code in dist/ (`npm run build`; `npm ci` builds it).
+// During development `node bin/weeknotes-dev.js …` runs the TypeScript sources through tsx instead.
+import { existsSync } from "node:fs";
 import dotenv from "dotenv";
-import { register } from "tsx/esm/api";
+
+const entry = new URL("../dist/src/cli.js", import.meta.url);
+if (!existsSync(entry)) {
+  console.error(
+    "weeknotes: the compiled code is missing (dist/). Run `npm run build` (npm ci runs it) first.",
+  );
+  process.exit(2);
+}
 
 // A .env file in the working directory is read if present; the real environment wins.
 const loaded = dotenv.config({ quiet: true });
@@ -19,6 +28,5 @@ process.stdout.on("error", (error) => {
   process.exit(1);
 });
 
-register();
-const { main } = await import("../src/cli.ts");
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,4 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { dirname, join, resolve, sep } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { systemClock } from "../adapters/clock/system-clock.ts";
@@ -7,6 +6,8 @@ import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
 import { createPinoLogger, type LogLevel } from "../adapters/logger/pino-logger.ts";
 import { createOfflineSummariser } from "../adapters/offline/offline-summariser.ts";
 import { createSummariser } from "../adapters/openai/summariser-factory.ts";
+import { packageVersion } from "../adapters/package-root.ts";
+import { renderCompileJson, toHighlightJson } from "../adapters/slack-export/compile-json.ts";
 import { progressBarOnStderr } from "../adapters/slack-export/progress.ts";
 import { readExportHighlights } from "../adapters/slack-export/read-export.ts";
 import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
@@ -14,7 +15,6 @@ import { createCompileWeeknote } from "./app/compile-weeknote.ts";
 import { LOG_LEVELS } from "./config.ts";
 import { loadSummariserConfig } from "./config-llm.ts";
 import { BotError } from "./domain/errors.ts";
-import { renderCompileJson, toHighlightJson } from "./domain/render-json.ts";
 import { EmojiSectionMap, parseEmojiOption } from "./domain/sections.ts";
 import { assertTimeZone, formatWeekKey, resolveWeek } from "./domain/week.ts";
 import { serve } from "./main.ts";
@@ -197,8 +197,10 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
       io.stderr(
         `weeknotes: nothing in ${formatWeekKey(window.key)} (${zone}) carries ${describeEmoji(emoji)}; the note says so.${covers} Choose other emoji with --emoji or another week with --week.\n`,
       );
-    } else if (store && result.notStoredReason) {
-      io.stderr(`weeknotes: draft not saved: ${result.notStoredReason}\n`);
+    } else if (store && result.notStored === "decided") {
+      io.stderr(
+        `weeknotes: draft not saved: the ${result.week} note is already ${result.weeknote?.status ?? "decided"}\n`,
+      );
     }
   } finally {
     await store?.close();
@@ -315,11 +317,6 @@ async function writeOutput(text: string, target: string | undefined, io: CliIo):
 function describeEmoji(emoji: EmojiSectionMap): string {
   const names = emoji.entries().map(([name]) => `:${name}:`);
   return names.length > 4 ? `${names.slice(0, 4).join(" ")} or the other chosen emoji` : names.join(" or ");
-}
-
-function packageVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require("../package.json") as { version: string }).version;
 }
 
 function systemTimeZone(): string {

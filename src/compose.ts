@@ -1,27 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { systemClock } from "../adapters/clock/system-clock.ts";
-import { createNodeCronScheduler } from "../adapters/cron/node-cron-scheduler.ts";
+import { systemClock, systemTimers } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
 import { createHttpServer, type RouteHandler } from "../adapters/http/server.ts";
 import { createPinoLogger } from "../adapters/logger/pino-logger.ts";
 import { createSummariser } from "../adapters/openai/summariser-factory.ts";
-import { createRecorder } from "../adapters/slack/record.ts";
-import { createSlackApp, type SlackApp } from "../adapters/slack/slack-app.ts";
+import { createSlackPlatform, type SlackPlatform } from "../adapters/slack/slack-app.ts";
 import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
-import { createAnswerWeekRequest } from "./app/answer-week-request.ts";
-import { createBackground } from "./app/background.ts";
-import { createCompileWeeknote } from "./app/compile-weeknote.ts";
-import { createDecideDraft } from "./app/decide-draft.ts";
-import { createDraftWeeknote, teamHighlights } from "./app/draft-weeknote.ts";
-import { createInboxWorker, type InboxWorker } from "./app/inbox-worker.ts";
-import { createProcessEvent } from "./app/process-event.ts";
-import { createScheduleRunner, type ScheduleRunner } from "./app/run-schedule.ts";
-import { createTeamDirectory, type TeamDirectory } from "./app/teams.ts";
+import { createChatRouter } from "./app/chat-router.ts";
+import type { InboxWorker } from "./app/inbox-worker.ts";
+import { createCore } from "./app/use-cases.ts";
 import type { Config } from "./config.ts";
 import { BotError } from "./domain/errors.ts";
-import { formatWeekKey, windowOf } from "./domain/week.ts";
-import type { Clock } from "./ports/clock.ts";
+import type { Clock, Timers } from "./ports/clock.ts";
 import type { Logger } from "./ports/logger.ts";
 import type { Store } from "./ports/store.ts";
 
@@ -30,15 +21,17 @@ const STOP_GRACE_MS = 20_000;
 /** What tests and embedders may replace; everything else comes from `config`. */
 export interface BotOverrides {
   readonly clock?: Clock;
+  readonly timers?: Timers;
   readonly logger?: Logger;
+  /** A store to use instead of the one config chooses (it is closed by stop()). */
   readonly store?: Store;
   /** This process's name in leases (default: a random id). */
   readonly holder?: string;
   /** Inbox poll interval when idle, ms (default 1 000). */
   readonly workerPollMs?: number;
   /**
-   * The bot's user id (`U…`) and bot id (`B…`). With both known Bolt never calls auth.test; with
-   * either missing it calls it once at start-up (never once per request in the ack path).
+   * The bot's Slack user id (`U…`) and bot id (`B…`). With both known Bolt never calls auth.test;
+   * with either missing it calls it once at start-up (never once per request in the ack path).
    */
   readonly botUserId?: string;
   readonly botId?: string;
@@ -49,7 +42,7 @@ export interface BotOverrides {
 }
 
 export interface Bot {
-  /** Listens (and connects to Slack in Socket Mode), then resumes the inbox. */
+  /** Listens (and connects to Slack in Socket Mode), then resumes the inbox and the schedule. */
   start(): Promise<void>;
   /** Stops taking requests, lets work in flight finish, closes the store. Safe to call twice. */
   stop(): Promise<void>;
@@ -62,99 +55,50 @@ export interface Bot {
 }
 
 /**
- * The composition root (SPEC §3): the one place that wires adapters to use cases. One HTTP server
- * serves Slack (`/slack/events`), `/healthz` and `/readyz`.
+ * The composition root (SPEC §3): the one place that wires adapters to use cases. It opens the
+ * store config chooses, builds the use cases, the one inbox worker and the one schedule once, and
+ * hands them to each enabled platform adapter, which only mounts its routes and translates. One
+ * HTTP server serves every platform's routes, `/healthz` and `/readyz`. With Slack off nothing
+ * depends on Slack.
  * @throws BotError `store.*` when the database cannot be opened.
  */
-export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
+export async function buildBot(config: Config, overrides: BotOverrides = {}): Promise<Bot> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPinoLogger({ level: config.logLevel, destination: 1 });
   const store = overrides.store ?? openSqliteStore({ path: join(config.dataDir, "weeknotes.sqlite") });
   const holder = overrides.holder ?? `weeknotes-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const aliases = slackEmojiAliases();
-  const summariser = createSummariser(config.summariser, logger);
-  const background = createBackground(logger);
-  const teams = createTeamDirectory({ store, clock, defaultTimezone: config.defaultTimezone });
-  const compile = createCompileWeeknote({ summariser, clock, logger, store });
-  const answer = createAnswerWeekRequest({ store, teams, clock });
-  const routes = new Map<string, RouteHandler>();
-  let worker: InboxWorker = createInboxWorker({
+  const chat = createChatRouter();
+  const core = createCore({
     store,
+    chat,
+    summariser: createSummariser(config.summariser, logger),
+    aliases: slackEmojiAliases(),
     clock,
+    timers: overrides.timers ?? systemTimers,
     logger,
     holder,
-    process: async () => ({ status: "failed", errorCode: "platform.unavailable" }),
+    defaultTimezone: config.defaultTimezone,
+    schedule: overrides.schedule !== false,
+    ...(overrides.workerPollMs === undefined ? {} : { workerPollMs: overrides.workerPollMs }),
   });
 
-  let schedule: ScheduleRunner | undefined;
-  // Settings changed in chat take effect at once: the schedule is re-read after every change.
-  const refreshSchedule = () => {
-    schedule?.refresh().catch((error: unknown) => logger.error({ err: error }, "schedule refresh failed"));
-  };
-  const scheduledTeams: TeamDirectory = {
-    ...teams,
-    async save(settings) {
-      await teams.save(settings);
-      refreshSchedule();
-    },
-    async claim(workspace, user, channel) {
-      const team = await teams.claim(workspace, user, channel);
-      refreshSchedule();
-      return team;
-    },
-  };
-  const slack = config.slack;
-  let slackApp: SlackApp | undefined;
-  if (slack) {
-    slackApp = createSlackApp({
-      config: slack,
+  const platforms: SlackPlatform[] = [];
+  if (config.slack) {
+    const slack = createSlackPlatform({
+      config: config.slack,
       maxBodyBytes: config.maxBodyBytes,
       clock,
       logger,
       ...(overrides.botUserId ? { botUserId: overrides.botUserId } : {}),
       ...(overrides.botId ? { botId: overrides.botId } : {}),
-      wire: (chat) => {
-        const draft = createDraftWeeknote({ store, chat, compile, clock, logger });
-        if (overrides.schedule !== false) {
-          schedule = createScheduleRunner({
-            store,
-            draft,
-            chat,
-            clock,
-            logger,
-            holder,
-            scheduler: createNodeCronScheduler({ logger }),
-          });
-        }
-        worker = createInboxWorker({
-          store,
-          clock,
-          logger,
-          holder,
-          ...(overrides.workerPollMs === undefined ? {} : { pollMs: overrides.workerPollMs }),
-          process: createProcessEvent({ store, chat, teams, aliases, clock, logger }),
-        });
-        return {
-          record: createRecorder({ store, worker, clock }),
-          answer,
-          teams: scheduledTeams,
-          background,
-          aliases,
-          draft,
-          decide: createDecideDraft({ store, chat, teams, summariser, clock, logger, holder }),
-          home: async (workspace: string) => {
-            const team = await teams.settingsFor(workspace);
-            const window = windowOf(clock.now(), team.timezone);
-            return {
-              week: formatWeekKey(window.key),
-              highlights: await teamHighlights(store, team, window),
-              notes: await store.listWeeknotes({ workspace, team: team.team, limit: 10 }),
-            };
-          },
-        };
-      },
     });
-    for (const [path, handler] of slackApp.routes) {
+    chat.add(slack.chat);
+    slack.mount(core.useCases);
+    platforms.push(slack);
+  }
+  const routes = new Map<string, RouteHandler>();
+  for (const platform of platforms) {
+    for (const [path, handler] of platform.routes) {
       routes.set(path, handler);
     }
   }
@@ -168,26 +112,27 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
   });
   let url = "";
   let stopped = false;
+  const { worker, schedule } = core;
 
   return {
     get url() {
       return url;
     },
     store,
-    get worker() {
-      return worker;
-    },
+    worker,
     async idle() {
-      await background.idle();
+      await core.useCases.background.idle();
       await schedule?.idle();
     },
     async start() {
       try {
-        // Slack first (it checks the token), so a bad token never leaves a half-started server.
-        await slackApp?.start();
+        // Platforms first (Slack checks its token), so a bad token never leaves a half-started server.
+        for (const platform of platforms) {
+          await platform.start();
+        }
         url = (await server.listen()).url;
       } catch (error) {
-        await slackApp?.stop().catch(() => undefined);
+        await Promise.all(platforms.map((p) => p.stop().catch(() => undefined)));
         await store.close();
         if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
           throw new BotError("config.invalid", `Port ${config.port} on ${config.host} is already in use`, {
@@ -197,7 +142,7 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
         }
         throw error;
       }
-      if (!slack) {
+      if (!config.slack) {
         logger.warn(
           {},
           "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) to connect; /slack/events answers 404 until then",
@@ -206,7 +151,7 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
       worker.start();
       // First reads the teams, then drafts any week whose draft time passed while we were down.
       await schedule?.start();
-      logger.info({ url, slack: slack?.mode ?? "off" }, "weeknotes started");
+      logger.info({ url, slack: config.slack?.mode ?? "off" }, "weeknotes started");
     },
     async stop() {
       if (stopped) {
@@ -214,10 +159,12 @@ export function buildBot(config: Config, overrides: BotOverrides = {}): Bot {
       }
       stopped = true;
       await server.close();
-      await slackApp?.stop();
+      await Promise.all(platforms.map((p) => p.stop()));
       // Work in flight (an LLM draft can take minutes) gets a grace period, inside the usual
       // 30-second SIGTERM window; what is cut short is retried: its claim or inbox lease expires.
-      const drained = Promise.all([schedule?.stop(), worker.stop(), background.idle()]).then(() => true);
+      const drained = Promise.all([schedule?.stop(), worker.stop(), core.useCases.background.idle()]).then(
+        () => true,
+      );
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<false>((resolve) => {
         timer = setTimeout(() => resolve(false), overrides.stopGraceMs ?? STOP_GRACE_MS);

@@ -10,10 +10,7 @@ import type { BotError } from "./domain/errors.ts";
  */
 export async function serve(env: Record<string, string | undefined>): Promise<void> {
   const config = loadConfig(env);
-  // node-cron 4 rounds "now" in the host's zone, which misfires in a host's repeated autumn hour;
-  // every team's zone is explicit, so the process itself runs in UTC.
-  process.env.TZ = "UTC";
-  const bot = buildBot(config);
+  const bot = await buildBot(config);
   await bot.start();
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

@@ -1,4 +1,13 @@
-import type { Clock } from "../../src/ports/clock.ts";
+import type { Clock, Timers } from "../../src/ports/clock.ts";
 
 /** The machine's clock. Tests use a fixed clock instead: `{ now: () => ms }`. */
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** Node's timers, unref'd so that a pending call never keeps the process alive. */
+export const systemTimers: Timers = {
+  after(ms, run) {
+    const timer = setTimeout(run, Math.max(0, ms));
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};

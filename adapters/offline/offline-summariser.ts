@@ -80,7 +80,7 @@ interface Theme {
 
 // Busiest channel first; ties by name so the order never depends on input order.
 function rankThemes(highlights: readonly Highlight[]): Theme[] {
-  const byChannel = groupBy(highlights, (h) => h.channelName);
+  const byChannel = groupBy(highlights, (h) => h.conversationName);
   return [...byChannel.entries()]
     .map(([channel, items]) => ({ channel, phrase: humaniseChannel(channel), highlights: items }))
     .sort((a, b) => b.highlights.length - a.highlights.length || a.channel.localeCompare(b.channel));
@@ -112,11 +112,12 @@ function intro(input: SummariseInput, themes: readonly string[]): string {
     return "Nothing was tagged for the weeknotes this week.";
   }
   const people = new Set(input.highlights.map((h) => h.authorName)).size;
-  const channels = [...new Set(input.highlights.map((h) => `#${h.channelName}`))].sort();
+  const channels = [...new Set(input.highlights.map((h) => `#${h.conversationName}`))].sort();
   const where = channels.length <= 4 ? ` in ${joinPhrases(channels)}` : ` across ${channels.length} channels`;
   const from = people === 1 ? "one person" : `${people} people`;
   const about = themes.length > 1 ? ` Most of it was about ${joinPhrases(themes)}.` : "";
-  return `This week we tagged ${plural(count, "highlight")} from ${from}${where}.${about}`;
+  const who = input.voice === "I" ? "I" : "we";
+  return `This week ${who} tagged ${plural(count, "highlight")} from ${from}${where}.${about}`;
 }
 
 function footer(input: SummariseInput): string {

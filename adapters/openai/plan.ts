@@ -32,6 +32,12 @@ export interface PlannerOptions {
   readonly nonce?: () => string;
 }
 
+// How the system prompt's {{voice}} reads for a team ("we") and a personal note ("I").
+const VOICES = {
+  we: 'as the team, in the first person plural: "we", "our"',
+  I: 'as one person writing their own note, in the first person singular: "I", "my"',
+} as const;
+
 /** One request to send: its messages, its token count, and the highlight ids it may cite. */
 export interface PlannedRequest {
   readonly kind: "single" | "chunk" | "merge";
@@ -294,7 +300,11 @@ export class RequestPlanner {
   private system(): ChatMessage {
     return {
       role: "system",
-      content: this.options.prompts.fill("system", { teamName: this.teamName, ...this.fence }),
+      content: this.options.prompts.fill("system", {
+        teamName: this.teamName,
+        voice: VOICES[this.input.voice ?? "we"],
+        ...this.fence,
+      }),
     };
   }
 
@@ -362,7 +372,7 @@ export class RequestPlanner {
         id: h.id,
         section: h.section,
         author: this.scrub(h.authorName),
-        channel: this.scrub(h.channelName),
+        channel: this.scrub(h.conversationName),
       },
       text: this.scrub(h.text),
     };

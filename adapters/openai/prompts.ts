@@ -15,7 +15,7 @@ import { BotError } from "../../src/domain/errors.ts";
 
 /** Each prompt, its file, and the placeholders the code fills in it (all of them, and only them). */
 export const PROMPT_FILES = {
-  system: { file: "weeknote.system.md", placeholders: ["teamName", "dataStart", "dataEnd"] },
+  system: { file: "weeknote.system.md", placeholders: ["teamName", "voice", "dataStart", "dataEnd"] },
   user: {
     file: "weeknote.user.md",
     placeholders: [

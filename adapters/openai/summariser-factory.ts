@@ -1,13 +1,14 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { SummariserConfig } from "../../src/config-llm.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import type { Summariser } from "../../src/ports/summariser.ts";
 import { createOfflineSummariser } from "../offline/offline-summariser.ts";
+import { packageRoot } from "../package-root.ts";
 import { createOpenAiSummariser } from "./openai-summariser.ts";
 import { loadPromptLibrary, type PromptSet } from "./prompts.ts";
 
 /** The prompts shipped with weeknotes, whatever the working directory. */
-export const SHIPPED_PROMPTS_DIR = fileURLToPath(new URL("../../prompts/", import.meta.url));
+export const SHIPPED_PROMPTS_DIR = join(packageRoot(), "prompts");
 
 /**
  * The summariser the configuration asks for: the LLM (with the offline summariser as its fallback)

@@ -1,15 +1,11 @@
 import { BotError } from "../../src/domain/errors.ts";
-import {
-  chooseSection,
-  type Highlight,
-  highlightId,
-  slackTsToMs,
-  type Tag,
-} from "../../src/domain/highlight.ts";
+import { chooseSection, type Highlight, type Tag } from "../../src/domain/highlight.ts";
+import { highlightIdOf } from "../../src/domain/message-ref.ts";
 import { type EmojiSectionMap, SECTIONS, type Section } from "../../src/domain/sections.ts";
-import { decodeSlackText, type SlackNameLookup } from "../../src/domain/slack-text.ts";
 import type { WeekWindow } from "../../src/domain/week.ts";
 import { slackEmojiUnicode } from "../emoji/aliases.ts";
+import { slackTsToMs } from "../slack/ids.ts";
+import { decodeSlackText, type SlackNameLookup } from "../slack/mrkdwn.ts";
 import {
   CONVERSATION_LISTS,
   type Conversation,
@@ -69,7 +65,7 @@ export interface ExportChannel {
 }
 
 export interface ExportHighlights {
-  /** Sorted by `postedAtMs`, then channel name, then channel id, then `ts`. */
+  /** Sorted by `postedAtMs`, then channel name, then channel id, then `ts` (the message id). */
   readonly highlights: Highlight[];
   /**
    * The workspace id on every highlight: the `workspace` option, else the team id most users in
@@ -211,9 +207,9 @@ async function readFromSource(source: ExportSource, options: ReadExportOptions):
     .sort(
       (a, b) =>
         a.postedAtMs - b.postedAtMs ||
-        compare(a.channelName, b.channelName) ||
-        compare(a.channelId, b.channelId) ||
-        compare(a.ts, b.ts),
+        compare(a.conversationName, b.conversationName) ||
+        compare(a.conversationId, b.conversationId) ||
+        compare(a.messageId ?? "", b.messageId ?? ""),
     );
   return {
     highlights,
@@ -259,14 +255,21 @@ function toCandidate(
     }
     tagged.push({ section, users: reactionUsers(reaction) });
     for (const user of reaction.users) {
-      tags.push({ user, reaction: reaction.name, section });
+      tags.push({ user, reaction: reaction.name, section, via: "reaction" });
     }
   }
   const section = chooseSection(tagged, SECTIONS);
   if (section === undefined) {
     return undefined;
   }
-  return { id: highlightId(conversation.id, message.ts), conversation, message, postedAtMs, section, tags };
+  return {
+    id: highlightIdOf({ conversationId: conversation.id, messageId: message.ts }),
+    conversation,
+    message,
+    postedAtMs,
+    section,
+    tags,
+  };
 }
 
 function toHighlight(
@@ -279,11 +282,14 @@ function toHighlight(
   const authorId = authorOf(message);
   return {
     id: candidate.id,
+    platform: "slack",
     workspace,
-    channelId: conversation.id,
-    channelName: conversation.name,
+    conversationId: conversation.id,
+    conversationName: conversation.name,
     private: conversation.private,
-    ts: message.ts,
+    messageId: message.ts,
+    threadId:
+      message.thread_ts !== undefined && message.thread_ts !== message.ts ? message.thread_ts : undefined,
     postedAtMs: candidate.postedAtMs,
     authorId,
     authorName: (authorId === undefined ? undefined : users.displayName(authorId)) ?? authorId ?? "unknown",
@@ -291,8 +297,7 @@ function toHighlight(
     section: candidate.section,
     tags: candidate.tags,
     permalink: undefined,
-    threadTs:
-      message.thread_ts !== undefined && message.thread_ts !== message.ts ? message.thread_ts : undefined,
+    team: undefined,
   };
 }
 

@@ -19,9 +19,9 @@
  */
 
 import { graphemesOf } from "../../src/domain/graphemes.ts";
+import type { ReviewView } from "../../src/domain/outcomes.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
 import type { Revision, Weeknote, WeeknoteDocument, WeeknoteItem } from "../../src/domain/weeknote.ts";
-import type { ReviewView } from "../../src/ports/chat.ts";
 import { escapeSlackMrkdwn, escapeSlackText } from "./escape.ts";
 
 /** Most characters in one section block's text (Slack Block Kit reference). */
@@ -119,12 +119,13 @@ export interface SlackMessage {
 /**
  * The draft for review. The first message holds a header, the title, the note's sections, a
  * context footer saying how the revision was made (origin, model and prompt version, number of
- * highlights, revision number) and either the Approve / Edit / Regenerate / Skip buttons or, once
- * `view.outcome` is set, a context line with the outcome instead. A note too long for one message
- * continues in further messages (to post as thread replies), each starting with "part k of n".
+ * highlights, revision number) and either the Approve / Edit / Regenerate / Skip buttons while
+ * the review is open or, once decided, a context line with `outcome` (presenter.ts's
+ * reviewStatusText) instead. A note too long for one message continues in further messages (to
+ * post as thread replies), each starting with "part k of n".
  */
-export function reviewMessage(view: ReviewView): SlackMessage[] {
-  const { team, weeknote, revision, outcome } = view;
+export function reviewMessage(view: ReviewView, outcome?: string): SlackMessage[] {
+  const { team, weeknote, revision } = view;
   const week = weeknote.week;
   const tail: SlackBlock[] = [context(`${escapeSlackText(team.name)} · ${madeBy(revision)}`)];
   if (outcome === undefined) {

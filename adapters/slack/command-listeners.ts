@@ -1,25 +1,11 @@
 import type { App } from "@slack/bolt";
-import type { AnswerWeekRequest } from "../../src/app/answer-week-request.ts";
-import type { Background } from "../../src/app/background.ts";
-import type { DraftWeeknote } from "../../src/app/draft-weeknote.ts";
-import type { TeamDirectory } from "../../src/app/teams.ts";
 import { parseCommand } from "../../src/domain/command.ts";
-import type { ChatPlatform } from "../../src/ports/chat.ts";
-import type { Clock } from "../../src/ports/clock.ts";
-import { answerText } from "./answers.ts";
+import { typedHighlightId } from "../../src/domain/message-ref.ts";
 import { escapeSlackText } from "./escape.ts";
-import { madeUpTs, type Recorder } from "./record.ts";
+import { slackMessageRef, slackTsToMs } from "./ids.ts";
+import { answerRequest, recordCommand, type SlackListenerDeps } from "./listener-kit.ts";
+import { DRAFTING, refusalText, sectionWords } from "./presenter.ts";
 import { configModal } from "./views.ts";
-
-export interface CommandListenerDeps {
-  readonly record: Recorder;
-  readonly answer: AnswerWeekRequest;
-  readonly draft: DraftWeeknote;
-  readonly teams: TeamDirectory;
-  readonly chat: ChatPlatform;
-  readonly background: Background;
-  readonly clock: Clock;
-}
 
 /** callback_id of the "Add to weeknotes" message shortcut (manifest/slack.yaml). */
 export const ADD_SHORTCUT_ID = "weeknotes_add_message";
@@ -28,76 +14,136 @@ const ephemeral = (text: string) => ({ response_type: "ephemeral" as const, text
 
 /**
  * `/weeknotes …` and the "Add to weeknotes" shortcut. Every reply is acknowledged within Slack's
- * 3 s (store reads only); drafting runs after the acknowledgement.
+ * 3 s: store reads, and commands recorded for the inbox worker (adds, draft requests, new teams);
+ * drafting itself runs after the acknowledgement.
  */
-export function registerCommandListeners(app: App, deps: CommandListenerDeps): void {
-  app.command("/weeknotes", async ({ command, ack, client }) => {
+export function registerCommandListeners(app: App, deps: SlackListenerDeps): void {
+  app.command("/weeknotes", async ({ command, ack, client, context }) => {
     const workspace = command.team_id;
-    const parsed = parseCommand(command.text);
-    switch (parsed.kind) {
+    const { user_id: user, channel_id: channel } = command;
+    const eventId = `command:${command.trigger_id}`;
+    const request = parseCommand(command.text);
+    const where = { platform: "slack", workspace, conversationId: channel, user } as const;
+    switch (request.kind) {
       case "add": {
-        await deps.record(workspace, `command:${command.trigger_id}`, {
-          kind: "add_text",
-          user: command.user_id,
-          // Not `user_name`: that is the account handle; the worker looks up the display name,
-          // as for every other highlight.
-          channel: command.channel_id,
-          channelName: command.channel_name,
-          private: false,
-          ts: madeUpTs(deps.clock.now(), command.trigger_id),
-          text: parsed.text,
-          section: parsed.section,
-        });
-        await ack(ephemeral(`Added to this week's notes under ${parsed.section.replace("_", " ")}.`));
+        await recordCommand(
+          deps,
+          {
+            kind: "add_text",
+            platform: "slack",
+            workspace,
+            highlightId: typedHighlightId(deps.newId()),
+            // Not `user_name`: that is the account handle; the worker looks up the display name,
+            // as for every other highlight.
+            user,
+            conversationId: channel,
+            conversationName: command.channel_name,
+            private: false,
+            text: request.text,
+            section: request.section,
+            postedAtMs: deps.clock.now(),
+          },
+          eventId,
+          context,
+        );
+        await ack(ephemeral(`Added to this week's notes under ${sectionWords(request.section)}.`));
         return;
       }
       case "draft": {
-        const team = await deps.teams.claim(workspace, command.user_id, command.channel_id);
-        if (!team.approvers.includes(command.user_id)) {
-          await ack(
-            ephemeral(
-              "Only the team's approvers can draft the weeknote. Ask one of them, or see /weeknotes config.",
-            ),
-          );
+        const allowed = await deps.useCases.requestDraft.authorize({ ...where, name: request.team });
+        if (allowed.kind !== "ok") {
+          await ack(ephemeral(refusalText(allowed.problem, "draft")));
           return;
         }
-        await ack(ephemeral("Drafting this week's weeknote…"));
-        const { user_id: user, channel_id: channel } = command;
-        deps.background.run("draft", async () => {
-          const outcome = await deps.draft(team);
-          await deps.chat.notifyUser(workspace, channel, user, outcome.message);
-        });
+        await recordCommand(
+          deps,
+          {
+            kind: "request_draft",
+            platform: "slack",
+            workspace,
+            team: allowed.team.team,
+            user,
+            replyTo: { conversationId: channel, userId: user },
+          },
+          eventId,
+          context,
+        );
+        await ack(ephemeral(DRAFTING));
         return;
       }
       case "config": {
-        const team = await deps.teams.claim(workspace, command.user_id, command.channel_id);
-        if (!team.approvers.includes(command.user_id)) {
-          await ack(ephemeral("Only the team's approvers can change its settings."));
+        const allowed = await deps.useCases.requestDraft.authorize({ ...where, name: request.team });
+        if (allowed.kind !== "ok") {
+          await ack(ephemeral(refusalText(allowed.problem, "config")));
           return;
         }
         // The trigger id lasts 3 s: open the modal before anything else.
-        await client.views.open({ trigger_id: command.trigger_id, view: configModal(team) });
+        await client.views.open({ trigger_id: command.trigger_id, view: configModal(allowed.team, channel) });
         await ack();
         return;
       }
+      case "new_team": {
+        await recordCommand(
+          deps,
+          {
+            kind: "create_team",
+            platform: "slack",
+            workspace,
+            name: request.name,
+            personal: request.personal,
+            user,
+            conversationId: channel,
+            replyTo: { conversationId: channel, userId: user },
+          },
+          eventId,
+          context,
+        );
+        await ack(ephemeral(`Making the team ${request.name}…`));
+        return;
+      }
       default:
-        await ack(ephemeral(await answerText(deps.answer, workspace, parsed)));
+        await ack(ephemeral(await answerRequest(deps, { workspace, conversationId: channel }, request)));
     }
   });
 
-  app.shortcut(ADD_SHORTCUT_ID, async ({ shortcut, ack }) => {
+  app.shortcut(ADD_SHORTCUT_ID, async ({ shortcut, ack, context }) => {
     if (shortcut.type !== "message_action") {
       await ack();
       return;
     }
-    const message = shortcut.message as { ts: string; thread_ts?: string };
-    await deps.record(shortcut.team?.id ?? "", `shortcut:${shortcut.trigger_id}`, {
-      kind: "add_message",
-      user: shortcut.user.id,
-      channel: shortcut.channel.id,
-      ts: message.ts,
-      threadTs: message.thread_ts,
-    });
+    const workspace = shortcut.team?.id ?? "";
+    const message = shortcut.message as {
+      ts: string;
+      thread_ts?: string;
+      text?: string;
+      user?: string;
+      bot_id?: string;
+      subtype?: string;
+    };
+    await recordCommand(
+      deps,
+      {
+        kind: "add_message",
+        platform: "slack",
+        workspace,
+        ref: slackMessageRef(workspace, shortcut.channel.id, message.ts, message.thread_ts),
+        user: shortcut.user.id,
+        section: "highlights",
+        // Slack hands the message over: no rate-limited history read is needed for it.
+        ...(typeof message.text === "string"
+          ? {
+              content: {
+                rawText: message.text,
+                ...(message.user ? { authorId: message.user } : {}),
+                postedAtMs: slackTsToMs(message.ts),
+                fromBot: message.bot_id !== undefined || message.subtype === "bot_message",
+              },
+            }
+          : {}),
+      },
+      `shortcut:${shortcut.trigger_id}`,
+      context,
+    );
     await ack();
   });
 }

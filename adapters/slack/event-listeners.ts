@@ -1,20 +1,9 @@
 import type { App } from "@slack/bolt";
-import type { AnswerWeekRequest } from "../../src/app/answer-week-request.ts";
-import type { Background } from "../../src/app/background.ts";
 import { parseCommand } from "../../src/domain/command.ts";
-import type { ChatPlatform } from "../../src/ports/chat.ts";
-import type { Clock } from "../../src/ports/clock.ts";
-import { answerText } from "./answers.ts";
-import { madeUpTs, type Recorder } from "./record.ts";
-
-export interface EventListenerDeps {
-  readonly record: Recorder;
-  readonly answer: AnswerWeekRequest;
-  readonly chat: ChatPlatform;
-  readonly background: Background;
-  readonly clock: Clock;
-  readonly publishHome: (workspace: string, userId: string) => Promise<void>;
-}
+import { typedHighlightId } from "../../src/domain/message-ref.ts";
+import { slackMessageRef } from "./ids.ts";
+import { answerRequest, recordCommand, type SlackListenerDeps } from "./listener-kit.ts";
+import { homeView } from "./views.ts";
 
 interface Envelope {
   team_id?: string;
@@ -22,55 +11,63 @@ interface Envelope {
 }
 
 /**
- * Events API listeners (SPEC §4). Each only parses, records and returns; Bolt acknowledges when
- * the listener resolves (processBeforeResponse), so only recorded events are acknowledged, and no
- * Web API call happens before the acknowledgement.
+ * Events API listeners (SPEC §4). Each translates a Slack event into a platform-neutral command
+ * and records it; Bolt acknowledges when the listener resolves (processBeforeResponse), so only
+ * recorded events are acknowledged, and no Web API call happens before the acknowledgement.
+ * Events that carry nothing for weeknotes (an unfurl's message_changed) are acknowledged and
+ * ignored.
  */
-export function registerEventListeners(app: App, deps: EventListenerDeps): void {
+export function registerEventListeners(app: App, deps: SlackListenerDeps): void {
+  const kinds = { reaction_added: "tag_added", reaction_removed: "tag_removed" } as const;
   for (const kind of ["reaction_added", "reaction_removed"] as const) {
-    app.event(kind, async ({ event, body }) => {
+    app.event(kind, async ({ event, body, context }) => {
       const { team_id: workspace, event_id: eventId } = body as Envelope;
       if (event.item.type !== "message" || !workspace || !eventId) {
         return;
       }
-      await deps.record(workspace, eventId, {
-        kind,
-        user: event.user,
-        reaction: event.reaction,
-        channel: event.item.channel,
-        ts: event.item.ts,
-      });
+      await recordCommand(
+        deps,
+        {
+          kind: kinds[kind],
+          platform: "slack",
+          workspace,
+          ref: slackMessageRef(workspace, event.item.channel, event.item.ts),
+          user: event.user,
+          reaction: event.reaction,
+        },
+        eventId,
+        context,
+      );
     });
   }
 
-  app.event("message", async ({ event, body }) => {
+  app.event("message", async ({ event, body, context }) => {
     const { team_id: workspace, event_id: eventId } = body as Envelope;
     const message = event as unknown as Record<string, unknown>;
     if (!workspace || !eventId) {
       return;
     }
     const channel = String(message.channel ?? "");
+    const base = { platform: "slack", workspace } as const;
     if (message.subtype === "message_changed") {
       // The edit is nested (case C4): the new message under `message`, the old under `previous_message`.
       const changed = (message.message ?? {}) as Record<string, unknown>;
       const previous = (message.previous_message ?? {}) as Record<string, unknown>;
-      await deps.record(workspace, eventId, {
-        kind: "message_changed",
-        channel,
-        ts: String(changed.ts ?? ""),
-        text: typeof changed.text === "string" ? changed.text : undefined,
-        previousText: typeof previous.text === "string" ? previous.text : undefined,
-        edited: changed.edited !== undefined,
-        tombstone: changed.subtype === "tombstone",
-      });
+      const ref = slackMessageRef(workspace, channel, String(changed.ts ?? ""));
+      if (changed.subtype === "tombstone") {
+        await recordCommand(deps, { kind: "message_deleted", ...base, ref }, eventId, context);
+        return;
+      }
+      // Only real edits: link unfurls also send message_changed, with the text unchanged.
+      const text = typeof changed.text === "string" ? changed.text : undefined;
+      if (changed.edited !== undefined && text !== undefined && text !== previous.text) {
+        await recordCommand(deps, { kind: "message_edited", ...base, ref, rawText: text }, eventId, context);
+      }
       return;
     }
     if (message.subtype === "message_deleted") {
-      await deps.record(workspace, eventId, {
-        kind: "message_deleted",
-        channel,
-        ts: String(message.deleted_ts ?? ""),
-      });
+      const ref = slackMessageRef(workspace, channel, String(message.deleted_ts ?? ""));
+      await recordCommand(deps, { kind: "message_deleted", ...base, ref }, eventId, context);
       return;
     }
     if (
@@ -79,78 +76,79 @@ export function registerEventListeners(app: App, deps: EventListenerDeps): void 
       !message.bot_id &&
       typeof message.user === "string"
     ) {
-      await directMessage(deps, workspace, eventId, message.user, channel, String(message.text ?? ""));
+      const user = message.user;
+      const text = String(message.text ?? "");
+      const intent = deps.useCases.directMessage.intent(text);
+      if (intent.kind === "add") {
+        await recordCommand(
+          deps,
+          {
+            kind: "add_text",
+            ...base,
+            highlightId: typedHighlightId(deps.newId()),
+            conversationId: channel,
+            conversationName: "direct message",
+            // The person chose to add it to the team's notes: it is not private chat.
+            private: false,
+            user,
+            text: intent.text,
+            section: intent.section,
+            postedAtMs: deps.clock.now(),
+            replyTo: { conversationId: channel },
+          },
+          eventId,
+          context,
+        );
+        return;
+      }
+      deps.useCases.background.run("dm answer", async () => {
+        const answer = await answerRequest(deps, { workspace, conversationId: channel }, intent.request);
+        await deps.chat.postText(workspace, channel, answer);
+      });
     }
   });
 
-  app.event("app_mention", async ({ event, body }) => {
+  app.event("app_mention", async ({ event, body, context }) => {
     const { team_id: workspace, event_id: eventId } = body as Envelope;
     if (!workspace || !eventId || !event.user) {
       return;
     }
-    const command = parseCommand(event.text.replace(/<@[A-Z0-9]+>/g, "").trim());
-    if (command.kind === "add") {
-      await deps.record(workspace, eventId, {
-        kind: "add_text",
-        user: event.user,
-        channel: event.channel,
-        private: false,
-        ts: madeUpTs(deps.clock.now(), eventId),
-        text: command.text,
-        section: command.section,
-      });
+    const request = parseCommand(event.text.replace(/<@[A-Z0-9]+>/g, "").trim());
+    if (request.kind === "add") {
+      await recordCommand(
+        deps,
+        {
+          kind: "add_text",
+          platform: "slack",
+          workspace,
+          highlightId: typedHighlightId(deps.newId()),
+          conversationId: event.channel,
+          private: false,
+          user: event.user,
+          text: request.text,
+          section: request.section,
+          postedAtMs: deps.clock.now(),
+        },
+        eventId,
+        context,
+      );
       return;
     }
     const { channel } = event;
     const threadTs = event.thread_ts ?? event.ts;
-    deps.background.run("mention answer", async () => {
-      await deps.chat.postText(
-        workspace,
-        channel,
-        await answerText(deps.answer, workspace, command),
-        threadTs,
-      );
+    deps.useCases.background.run("mention answer", async () => {
+      const answer = await answerRequest(deps, { workspace, conversationId: channel }, request);
+      await deps.chat.postText(workspace, channel, answer, threadTs);
     });
   });
 
   app.event("app_home_opened", async ({ event, body }) => {
     const { team_id: workspace } = body as Envelope;
     if (event.tab === "home" && workspace) {
-      deps.background.run("home", () => deps.publishHome(workspace, event.user));
+      deps.useCases.background.run("home", async () => {
+        const view = await deps.useCases.home.forUser("slack", workspace, event.user);
+        await deps.chat.publishHome(workspace, event.user, homeView(view));
+      });
     }
-  });
-}
-
-// A DM is a question ("last week") or, when it is not a command, a highlight to add as typed.
-async function directMessage(
-  deps: EventListenerDeps,
-  workspace: string,
-  eventId: string,
-  user: string,
-  channel: string,
-  text: string,
-): Promise<void> {
-  const command = parseCommand(text);
-  const addable = command.kind === "add" || (command.kind === "help" && command.unknown !== undefined);
-  if (addable) {
-    const added = command.kind === "add" ? command : { text, section: "highlights" as const };
-    await deps.record(workspace, eventId, {
-      kind: "add_text",
-      user,
-      channel,
-      channelName: "direct message",
-      // The person chose to add it to the team's notes: it is not private chat.
-      private: false,
-      ts: madeUpTs(deps.clock.now(), eventId),
-      text: added.text,
-      section: added.section,
-    });
-    deps.background.run("dm ack", async () => {
-      await deps.chat.postText(workspace, channel, "Added to this week's notes.");
-    });
-    return;
-  }
-  deps.background.run("dm answer", async () => {
-    await deps.chat.postText(workspace, channel, await answerText(deps.answer, workspace, command));
   });
 }

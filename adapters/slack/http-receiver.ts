@@ -32,6 +32,8 @@ export interface SlackHttpReceiverOptions {
   readonly logger: Logger;
   /** Largest body read, bytes (config `MAX_BODY_BYTES`); larger gets 413. */
   readonly maxBodyBytes: number;
+  /** A new unique id: each request's correlation id, in its logs and in the inbox (SPEC §9). */
+  readonly newId: () => string;
   /**
    * How long to wait for a listener's `ack()`, ms, before answering 500 so that Slack retries.
    * Default 2,500: under Slack's 3-second limit, leaving time for the network.
@@ -143,7 +145,10 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
     response: ServerResponse,
     body: Record<string, unknown>,
   ): Promise<void> {
-    const fields = describeBody(body, request);
+    // The correlation id reaches listeners as Bolt's `context.correlationId` and follows the
+    // request into the inbox and the worker's logs.
+    const correlationId = options.newId();
+    const fields = { correlationId, ...describeBody(body, request) };
     // Bolt acknowledges Events API requests before its listeners run; the HTTP answer waits until
     // processEvent has finished (Bolt's processBeforeResponse), so a 200 means the listener has
     // durably recorded the event (SPEC §4: acknowledge only what is recorded).
@@ -160,13 +165,14 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
       answer = { value };
     };
 
-    const event: ReceiverEvent = { body, ack, ...retryOf(request) };
+    const event: ReceiverEvent = { body, ack, ...retryOf(request), customProperties: { correlationId } };
     try {
       await boltApp.processEvent(event);
       if (response.headersSent) {
         logger.warn(fields, "Listener finished after the 500 was sent; Slack will retry this request");
       } else if (answer) {
         sendAck(response, answer.value);
+        logger.info(fields, "Slack request acknowledged");
       } else {
         // No listener acknowledged: an event nobody handles is acknowledged and ignored (SPEC §9).
         logger.debug(fields, "Slack request finished without ack(); answered 200");

@@ -1,78 +1,45 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bolt";
-import type { Background } from "../../src/app/background.ts";
-import type { DecideDraft, DecisionRequest } from "../../src/app/decide-draft.ts";
-import type { TeamDirectory } from "../../src/app/teams.ts";
-import { isBotError } from "../../src/domain/errors.ts";
-import { type EmojiAliases, parseEmojiOption } from "../../src/domain/sections.ts";
-import { parseDraftSchedule, parseSeries } from "../../src/domain/team.ts";
-import { assertTimeZone } from "../../src/domain/week.ts";
-import type { ChatPlatform } from "../../src/ports/chat.ts";
+import type { FieldProblem, TeamSettingsField, TeamSettingsForm } from "../../src/app/configure-team.ts";
 import { parseWeeknoteActionValue, WEEKNOTE_ACTIONS, type WeeknoteActionValue } from "./blocks.ts";
-import { EDIT_MAX_CHARS, editModal, regenerateModal, VIEW_IDS } from "./views.ts";
+import { recordCommand, type SlackListenerDeps } from "./listener-kit.ts";
+import { decisionText } from "./presenter.ts";
+import { type ConfigModalMetadata, EDIT_MAX_CHARS, editModal, regenerateModal, VIEW_IDS } from "./views.ts";
 
-export interface InteractionListenerDeps {
-  readonly decide: DecideDraft;
-  readonly teams: TeamDirectory;
-  readonly chat: ChatPlatform;
-  readonly background: Background;
-  readonly aliases: EmojiAliases;
-}
-
+/** What the Edit and Regenerate modals carry in their private_metadata (JSON). */
 interface Metadata extends WeeknoteActionValue {
   channel: string;
 }
 
-function request(value: WeeknoteActionValue, user: string): DecisionRequest {
+function decisionFields(value: WeeknoteActionValue, user: string, channel: string) {
   return {
+    platform: "slack" as const,
+    workspace: value.workspace,
     key: { workspace: value.workspace, team: value.team, week: value.week },
     user,
     revision: value.revision,
+    ...(channel ? { replyTo: { conversationId: channel, userId: user } } : {}),
   };
 }
 
 /**
- * The review message's buttons and our modals (SPEC §1 step 3). Every click is acknowledged at
- * once; decisions run after it and the clicker hears back in an ephemeral message. Edit and
- * Regenerate open their modal first, while the trigger id is fresh (case C16).
+ * The review message's buttons and our modals (SPEC §1 step 3). Approve and Skip, and the Edit,
+ * Regenerate and settings forms once submitted, are recorded as commands before Slack is answered
+ * (a crash after the click loses nothing); the clicker hears how it went in an ephemeral message.
+ * Edit and Regenerate open their modal first, while the trigger id is fresh (case C16).
  */
-export function registerInteractionListeners(app: App, deps: InteractionListenerDeps): void {
-  const tell = (workspace: string, channel: string, user: string, text: string) =>
-    deps.chat.notifyUser(workspace, channel, user, text);
-
-  const run = (
-    name: string,
-    workspace: string,
-    channel: string,
-    user: string,
-    work: () => Promise<string>,
-  ) => {
-    deps.background.run(name, async () => {
-      try {
-        await tell(workspace, channel, user, await work());
-      } catch (error) {
-        if (
-          isBotError(error) &&
-          (error.code === "auth.not_approver" || error.code === "weeknote.not_found")
-        ) {
-          await tell(workspace, channel, user, error.toUserLine());
-          return;
-        }
-        throw error;
-      }
-    });
-  };
-
+export function registerInteractionListeners(app: App, deps: SlackListenerDeps): void {
   for (const kind of ["approve", "skip"] as const) {
-    app.action<BlockAction<ButtonAction>>(WEEKNOTE_ACTIONS[kind], async ({ ack, body, action }) => {
-      await ack();
+    app.action<BlockAction<ButtonAction>>(WEEKNOTE_ACTIONS[kind], async ({ ack, body, action, context }) => {
       const value = parseWeeknoteActionValue(action.value ?? "");
-      const channel = body.channel?.id ?? "";
-      if (!value) {
-        return;
+      if (value) {
+        await recordCommand(
+          deps,
+          { kind, ...decisionFields(value, body.user.id, body.channel?.id ?? "") },
+          `action:${body.trigger_id}`,
+          context,
+        );
       }
-      run(kind, value.workspace, channel, body.user.id, () =>
-        deps.decide[kind](request(value, body.user.id)),
-      );
+      await ack();
     });
   }
 
@@ -83,32 +50,33 @@ export function registerInteractionListeners(app: App, deps: InteractionListener
     if (!value) {
       return;
     }
-    try {
-      const markdown = await deps.decide.editableText(request(value, body.user.id));
-      if (markdown.length > EDIT_MAX_CHARS) {
-        // Slack's text box holds 3,000 characters: editing a longer draft there would lose its end.
-        run(
-          "edit refusal",
-          value.workspace,
-          channel,
-          body.user.id,
-          async () =>
-            `This draft is ${markdown.length.toLocaleString("en-GB")} characters, longer than Slack's ${EDIT_MAX_CHARS.toLocaleString("en-GB")}-character text box, so it can't be edited here without losing its end. Use Regenerate with a reason such as "shorter", or approve it and edit where you publish it.`,
-        );
-        return;
-      }
-      const metadata: Metadata = { ...value, channel };
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: editModal(JSON.stringify(metadata), markdown),
-      });
-    } catch (error) {
-      if (isBotError(error, "auth.not_approver")) {
-        run("edit refusal", value.workspace, channel, body.user.id, async () => error.toUserLine());
-        return;
-      }
-      throw error;
+    const user = body.user.id;
+    const tell = (text: string) =>
+      deps.useCases.background.run("edit refusal", () =>
+        deps.chat.notifyText(value.workspace, channel, user, text),
+      );
+    const editable = await deps.useCases.decide.editableText({
+      key: { workspace: value.workspace, team: value.team, week: value.week },
+      user,
+      revision: value.revision,
+    });
+    if (editable.kind !== "text") {
+      tell(decisionText(editable));
+      return;
     }
+    const markdown = editable.markdown;
+    if (markdown.length > EDIT_MAX_CHARS) {
+      // Slack's text box holds 3,000 characters: editing a longer draft there would lose its end.
+      tell(
+        `This draft is ${markdown.length.toLocaleString("en-GB")} characters, longer than Slack's ${EDIT_MAX_CHARS.toLocaleString("en-GB")}-character text box, so it can't be edited here without losing its end. Use Regenerate with a reason such as "shorter", or approve it and edit where you publish it.`,
+      );
+      return;
+    }
+    const metadata: Metadata = { ...value, channel };
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: editModal(JSON.stringify(metadata), markdown),
+    });
   });
 
   app.action<BlockAction<ButtonAction>>(
@@ -127,81 +95,136 @@ export function registerInteractionListeners(app: App, deps: InteractionListener
     },
   );
 
-  app.view<ViewSubmitAction>(VIEW_IDS.edit, async ({ ack, view, body }) => {
+  app.view<ViewSubmitAction>(VIEW_IDS.edit, async ({ ack, view, body, context }) => {
     const metadata = JSON.parse(view.private_metadata) as Metadata;
     const markdown = view.state.values.text?.value?.value ?? "";
     if (!markdown.trim()) {
       await ack({ response_action: "errors", errors: { text: "The weeknote can't be empty." } });
       return;
     }
-    await ack();
-    run("edit", metadata.workspace, metadata.channel, body.user.id, () =>
-      deps.decide.edit({ ...request(metadata, body.user.id), markdown }),
+    await recordCommand(
+      deps,
+      { kind: "edit", ...decisionFields(metadata, body.user.id, metadata.channel), markdown },
+      `view:${body.trigger_id}`,
+      context,
     );
+    await ack();
   });
 
-  app.view<ViewSubmitAction>(VIEW_IDS.regenerate, async ({ ack, view, body }) => {
-    await ack();
+  app.view<ViewSubmitAction>(VIEW_IDS.regenerate, async ({ ack, view, body, context }) => {
     const metadata = JSON.parse(view.private_metadata) as Metadata;
     const reason = view.state.values.reason?.value?.value?.trim() || undefined;
-    run("regenerate", metadata.workspace, metadata.channel, body.user.id, () =>
-      deps.decide.regenerate({ ...request(metadata, body.user.id), reason }),
+    await recordCommand(
+      deps,
+      {
+        kind: "regenerate",
+        ...decisionFields(metadata, body.user.id, metadata.channel),
+        ...(reason === undefined ? {} : { reason }),
+      },
+      `view:${body.trigger_id}`,
+      context,
     );
-  });
-
-  app.view<ViewSubmitAction>(VIEW_IDS.config, async ({ ack, view, body }) => {
-    const { workspace } = JSON.parse(view.private_metadata) as { workspace: string };
-    const team = await deps.teams.settingsFor(workspace);
-    if (!team.approvers.includes(body.user.id)) {
-      await ack({
-        response_action: "errors",
-        errors: { name: "Only the team's approvers can change its settings." },
-      });
-      return;
-    }
-    const values = view.state.values;
-    const text = (block: string) => values[block]?.value?.value?.trim() ?? "";
-    const errors: Record<string, string> = {};
-    const timezone = text("timezone");
-    try {
-      assertTimeZone(timezone);
-    } catch {
-      errors.timezone = "Not a time zone: use an IANA name such as Europe/London.";
-    }
-    const schedule = parseDraftSchedule(text("schedule"));
-    if (!schedule) {
-      errors.schedule = "Write a weekday and a time, such as Friday 14:00.";
-    }
-    let emoji = team.emoji;
-    try {
-      emoji = parseEmojiOption(text("emoji"), deps.aliases).entries();
-    } catch (error) {
-      errors.emoji = isBotError(error) ? error.message : "Write NAME=SECTION pairs, comma-separated.";
-    }
-    const seriesText = text("series");
-    const series = seriesText ? parseSeries(seriesText) : undefined;
-    if (seriesText && !series) {
-      errors.series = "Write a week and its number, such as 2026-W13 = 3.12.";
-    }
-    const approvers = values.approvers?.value?.selected_users ?? [];
-    if (approvers.length === 0) {
-      errors.approvers = "A team needs at least one approver.";
-    }
-    if (Object.keys(errors).length > 0 || !schedule) {
-      await ack({ response_action: "errors", errors });
-      return;
-    }
-    await deps.teams.save({
-      ...team,
-      name: text("name") || team.name,
-      reviewChannel: values.review?.value?.selected_conversation ?? team.reviewChannel,
-      publishChannel: values.publish?.value?.selected_conversation ?? team.publishChannel,
-      timezone,
-      draftSchedule: schedule,
-      approvers,
-      emoji,
-      series,
-    });
     await ack();
   });
+
+  app.view<ViewSubmitAction>(VIEW_IDS.config, async ({ ack, view, body, context }) => {
+    const metadata = JSON.parse(view.private_metadata) as Partial<ConfigModalMetadata>;
+    const workspace = metadata.workspace ?? "";
+    const teamKey = metadata.team ?? "default";
+    const choice = await deps.useCases.teams.resolve({ platform: "slack", workspace, name: teamKey });
+    if (choice.kind !== "team") {
+      await ack({ response_action: "errors", errors: { name: "This team no longer exists." } });
+      return;
+    }
+    const user = body.user.id;
+    const checked = deps.useCases.configure.check(choice.team, user, formOf(view.state.values));
+    if (checked.kind === "problems") {
+      await ack({ response_action: "errors", errors: modalErrors(checked.problems) });
+      return;
+    }
+    await recordCommand(
+      deps,
+      {
+        kind: "configure_team",
+        platform: "slack",
+        workspace,
+        team: choice.team.team,
+        user,
+        change: checked.change,
+        ...(metadata.channel ? { replyTo: { conversationId: metadata.channel, userId: user } } : {}),
+      },
+      `view:${body.trigger_id}`,
+      context,
+    );
+    await ack();
+  });
+}
+
+type ViewValues = ViewSubmitAction["view"]["state"]["values"];
+
+/** The settings modal's inputs as a form (views.ts configModal's block ids). */
+function formOf(values: ViewValues): TeamSettingsForm {
+  const state = (block: string) => values[block]?.value;
+  const text = (block: string) => state(block)?.value?.trim() ?? "";
+  const personal = state("personal");
+  return {
+    name: text("name"),
+    reviewChannel: state("review")?.selected_conversation ?? undefined,
+    publishChannel: state("publish")?.selected_conversation ?? undefined,
+    sourceChannels: state("sources") ? (state("sources")?.selected_conversations ?? []) : undefined,
+    timezone: text("timezone"),
+    schedule: text("schedule"),
+    reminder: state("reminder") ? text("reminder") : undefined,
+    approvers: state("approvers")?.selected_users ?? [],
+    emoji: text("emoji"),
+    series: text("series"),
+    personal: personal ? (personal.selected_options ?? []).some((o) => o.value === "personal") : undefined,
+    members: state("members") ? (state("members")?.selected_users ?? []) : undefined,
+  };
+}
+
+const FIELD_BLOCKS: Record<TeamSettingsField, string> = {
+  name: "name",
+  reviewChannel: "review",
+  publishChannel: "publish",
+  sourceChannels: "sources",
+  timezone: "timezone",
+  schedule: "schedule",
+  reminder: "reminder",
+  approvers: "approvers",
+  emoji: "emoji",
+  series: "series",
+  personal: "personal",
+  members: "members",
+  includePrivate: "name",
+};
+
+/** Problems as Slack's `response_action: "errors"` wants them: block id → sentence. */
+function modalErrors(problems: Partial<Record<TeamSettingsField, FieldProblem>>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const [field, problem] of Object.entries(problems) as [TeamSettingsField, FieldProblem][]) {
+    errors[FIELD_BLOCKS[field]] = problemText(problem);
+  }
+  return errors;
+}
+
+function problemText(problem: FieldProblem): string {
+  switch (problem.problem) {
+    case "not_approver":
+      return "Only the team's approvers can change its settings.";
+    case "bad_timezone":
+      return "Not a time zone: use an IANA name such as Europe/London.";
+    case "bad_schedule":
+      return "Write a weekday and a time, such as Friday 14:00.";
+    case "bad_reminder":
+      return "Write a weekday and a time, such as Thursday 15:00, or leave it empty.";
+    case "bad_emoji":
+      return problem.detail ?? "Write NAME=SECTION pairs, comma-separated.";
+    case "bad_series":
+      return "Write a week and its number, such as 2026-W13 = 3.12.";
+    case "no_approvers":
+      return "A team needs at least one approver.";
+    case "no_members":
+      return "A personal note needs its writer among the members.";
+  }
 }

@@ -1,16 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { App, type Logger as BoltLogger, LogLevel as BoltLogLevel } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
-import type { AnswerWeekRequest } from "../../src/app/answer-week-request.ts";
-import type { Background } from "../../src/app/background.ts";
-import type { DecideDraft } from "../../src/app/decide-draft.ts";
-import type { DraftWeeknote } from "../../src/app/draft-weeknote.ts";
-import type { TeamDirectory } from "../../src/app/teams.ts";
+import type { UseCases } from "../../src/app/use-cases.ts";
 import type { SlackConfig } from "../../src/config.ts";
-import { BotError } from "../../src/domain/errors.ts";
-import type { Highlight } from "../../src/domain/highlight.ts";
-import type { EmojiAliases } from "../../src/domain/sections.ts";
-import type { Weeknote } from "../../src/domain/weeknote.ts";
-import type { ChatPlatform } from "../../src/ports/chat.ts";
+import { asBotError, BotError } from "../../src/domain/errors.ts";
 import type { Clock } from "../../src/ports/clock.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import type { RouteHandler } from "../http/server.ts";
@@ -18,24 +11,7 @@ import { registerCommandListeners } from "./command-listeners.ts";
 import { registerEventListeners } from "./event-listeners.ts";
 import { createSlackHttpReceiver, SLACK_EVENTS_PATH } from "./http-receiver.ts";
 import { registerInteractionListeners } from "./interaction-listeners.ts";
-import type { Recorder } from "./record.ts";
-import { createSlackChat } from "./slack-chat.ts";
-import { homeView } from "./views.ts";
-
-/** The use cases the Slack listeners call, built by the composition root around our ChatPlatform. */
-export interface SlackUseCases {
-  readonly record: Recorder;
-  readonly answer: AnswerWeekRequest;
-  readonly draft: DraftWeeknote;
-  readonly decide: DecideDraft;
-  readonly teams: TeamDirectory;
-  readonly background: Background;
-  readonly aliases: EmojiAliases;
-  /** What the App Home shows: this week's highlights so far and the recent notes. */
-  readonly home: (
-    workspace: string,
-  ) => Promise<{ week: string; highlights: readonly Highlight[]; notes: readonly Weeknote[] }>;
-}
+import { createSlackChat, type SlackChat } from "./slack-chat.ts";
 
 export interface SlackAppOptions {
   readonly config: SlackConfig;
@@ -49,14 +25,22 @@ export interface SlackAppOptions {
    * them with verification off, Bolt would call auth.test on every request, in the ack path.
    */
   readonly botId?: string;
-  /** Builds the use cases from the ChatPlatform made here. */
-  readonly wire: (chat: ChatPlatform) => SlackUseCases;
+  /** A new unique id; default a random UUID. */
+  readonly newId?: () => string;
 }
 
-export interface SlackApp {
+/** Slack as one platform adapter of the bot: its ChatPlatform, its routes, and its lifecycle. */
+export interface SlackPlatform {
+  /** The ChatPlatform for the router (the Web API). */
+  readonly chat: SlackChat;
   /** HTTP routes to mount (`/slack/events` in HTTP mode; none in Socket Mode). */
   readonly routes: ReadonlyMap<string, RouteHandler>;
-  /** Connects in Socket Mode; nothing to do in HTTP mode (the shared server listens). */
+  /**
+   * Hands the core's use cases to the listeners; call once, after the router knows `chat`, before
+   * `start`.
+   */
+  mount(useCases: UseCases): void;
+  /** Checks the token (auth.test, unless both bot ids were given) and connects in Socket Mode. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -69,9 +53,10 @@ const BACKGROUND_TIMEOUT_MS = 15_000;
 
 /**
  * Slack through `@slack/bolt` (SPEC §4): Socket Mode when SLACK_APP_TOKEN is set, else the HTTP
- * Events API on the shared server. Listeners only parse, record and acknowledge.
+ * Events API on the shared server. The adapter only mounts its routes and translates: listeners
+ * parse, record commands and acknowledge; the core's use cases do the rest.
  */
-export function createSlackApp(options: SlackAppOptions): SlackApp {
+export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
   const { config, logger } = options;
   const sdkLogger = boltLogger(logger);
   const backgroundClient = new WebClient(config.botToken, {
@@ -87,7 +72,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     now: () => options.clock.now(),
     ...(options.botUserId ? { botUserId: options.botUserId } : {}),
   });
-  const useCases = options.wire(chat);
   const appOptions = {
     token: config.botToken,
     logger: sdkLogger,
@@ -114,24 +98,29 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       clock: options.clock,
       logger,
       maxBodyBytes: options.maxBodyBytes,
+      newId: options.newId ?? randomUUID,
     });
     app = new App({ ...appOptions, receiver });
     routes.set(SLACK_EVENTS_PATH, handler);
   }
   app.error(async (error) => {
-    logger.error({ code: (error as { code?: string }).code ?? "unexpected" }, "Slack listener failed");
+    logger.error({ code: asBotError(error).code }, "Slack listener failed");
   });
-
-  const publishHome = async (workspace: string, userId: string) => {
-    const { week, highlights, notes } = await useCases.home(workspace);
-    await backgroundClient.views.publish({ user_id: userId, view: homeView(week, highlights, notes) });
-  };
-  registerEventListeners(app, { ...useCases, chat, clock: options.clock, publishHome });
-  registerCommandListeners(app, { ...useCases, chat, clock: options.clock });
-  registerInteractionListeners(app, { ...useCases, chat });
+  let mounted = false;
 
   return {
+    chat,
     routes,
+    mount(useCases) {
+      if (mounted) {
+        throw new Error("createSlackPlatform: mount() called twice");
+      }
+      mounted = true;
+      const deps = { useCases, chat, clock: options.clock, newId: options.newId ?? randomUUID };
+      registerEventListeners(app, deps);
+      registerCommandListeners(app, deps);
+      registerInteractionListeners(app, deps);
+    },
     async start() {
       try {
         await app.init();

@@ -14,14 +14,20 @@
  * this adapter throws is a BotError whose message holds Slack's error string and never chat text.
  */
 
-import { BotError, type BotErrorCode, type BotErrorOptions, isBotError } from "../../src/domain/errors.ts";
-import { slackTsToMs } from "../../src/domain/highlight.ts";
-import { decodeSlackText } from "../../src/domain/slack-text.ts";
+import {
+  asBotError,
+  BotError,
+  type BotErrorCode,
+  type BotErrorOptions,
+  isBotError,
+} from "../../src/domain/errors.ts";
+import type { MessageContent } from "../../src/domain/inbox-command.ts";
+import type { MessageRef, PostedRef } from "../../src/domain/message-ref.ts";
+import type { Notice, ReviewView } from "../../src/domain/outcomes.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
 import type { Revision, Weeknote } from "../../src/domain/weeknote.ts";
-import type { ChatPlatform, FetchedMessage, ReviewView } from "../../src/ports/chat.ts";
+import type { ChatPlatform, ConversationInfo, FetchedMessage, Recipient } from "../../src/ports/chat.ts";
 import type { Logger } from "../../src/ports/logger.ts";
-import type { MessageKey, PostedRef } from "../../src/ports/store.ts";
 import { slackEmojiUnicode } from "../emoji/aliases.ts";
 import {
   FALLBACK_TEXT_LIMIT,
@@ -31,6 +37,9 @@ import {
   splitMrkdwn,
 } from "./blocks.ts";
 import { escapeSlackText } from "./escape.ts";
+import { slackTsToMs } from "./ids.ts";
+import { decodeSlackText } from "./mrkdwn.ts";
+import { noticeText, reviewStatusText } from "./presenter.ts";
 
 /** What the adapter needs of `@slack/web-api`'s WebClient: its generic method call. */
 export interface SlackApiClient {
@@ -217,6 +226,19 @@ function secondsToMs(value: unknown): number | undefined {
 }
 
 /**
+ * The Slack ChatPlatform, plus what only Slack listeners use: plain text to one person or a
+ * conversation, and the App Home.
+ */
+export interface SlackChat extends ChatPlatform {
+  /** Posts plain text (escaped here) in a channel, or in a thread when `threadTs`; split, never cut. */
+  postText(workspace: string, channelId: string, text: string, threadTs?: string): Promise<PostedRef>;
+  /** Plain text (escaped here) only `userId` sees in `channelId`: ephemeral, else a DM. */
+  notifyText(workspace: string, channelId: string, userId: string, text: string): Promise<void>;
+  /** Publishes a user's App Home view (views.publish). */
+  publishHome(workspace: string, userId: string, view: unknown): Promise<void>;
+}
+
+/**
  * Creates the Slack ChatPlatform.
  *
  * fetchMessage (SPEC §4, CASES C3): `chat.getPermalink` first (Slack allows hundreds a minute, and
@@ -226,14 +248,14 @@ function secondsToMs(value: unknown): number | undefined {
  * methods Slack may limit to 1 a minute. The result is used only when its `ts` is exactly the ts
  * asked for; otherwise fetchMessage returns undefined (and logs), never a neighbour.
  */
-export function createSlackChat(options: SlackChatOptions): ChatPlatform {
+export function createSlackChat(options: SlackChatOptions): SlackChat {
   const logger = options.logger.child({ adapter: "slack" });
   const now = options.now ?? Date.now;
   const ttlMs = options.cacheTtlMs ?? 3_600_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const source = options.client;
   const users = new TtlCache<string | undefined>(ttlMs, now);
-  const channels = new TtlCache<ChannelInfo>(ttlMs, now);
+  const channels = new TtlCache<ConversationInfo>(ttlMs, now);
 
   async function call(workspace: string, method: string, args: Record<string, unknown>) {
     try {
@@ -249,7 +271,7 @@ export function createSlackChat(options: SlackChatOptions): ChatPlatform {
     if (isBotError(error) && error.retryable) {
       throw error;
     }
-    logger.warn({ ...fields, code: isBotError(error) ? error.code : "unknown" }, what);
+    logger.warn({ ...fields, code: asBotError(error).code }, what);
     return undefined;
   }
 
@@ -267,7 +289,7 @@ export function createSlackChat(options: SlackChatOptions): ChatPlatform {
     });
   }
 
-  function channelInfo(workspace: string, channelId: string): Promise<ChannelInfo> {
+  function channelInfo(workspace: string, channelId: string): Promise<ConversationInfo> {
     // conversations.info on a DM needs im:read, which the app does not ask for; a DM is private.
     if (channelId.startsWith("D")) {
       return Promise.resolve({ name: "direct message", private: true });
@@ -410,11 +432,11 @@ export function createSlackChat(options: SlackChatOptions): ChatPlatform {
             logger.error(
               {
                 workspace,
-                channel: parent.channel,
-                ts: parent.ts,
+                channel: parent.conversationId,
+                ts: parent.messageId,
                 part: index + 2,
                 parts: parts.length + 1,
-                code: isBotError(error) ? error.code : "unknown",
+                code: asBotError(error).code,
               },
               "A later part of a long message could not be posted",
             );
@@ -435,16 +457,79 @@ export function createSlackChat(options: SlackChatOptions): ChatPlatform {
     await postParts(
       workspace,
       ref,
-      rest.map((message) => () => postMessage(workspace, ref.channel, message, ref.ts)),
+      rest.map((message) => () => postMessage(workspace, ref.conversationId, message, ref.messageId)),
     );
     return ref;
   }
 
+  /** Notifies `userId` only, in `channelId` (ephemeral; a DM where that is not possible). */
+  async function notifyUser(
+    workspace: string,
+    channelId: string,
+    userId: string,
+    text: string,
+  ): Promise<void> {
+    const escaped = escapeSlackText(text);
+    try {
+      await call(workspace, "chat.postEphemeral", { channel: channelId, user: userId, text: escaped });
+      return;
+    } catch (error) {
+      if (!(error instanceof SlackApiError && EPHEMERAL_FALLBACK.has(error.slackError ?? ""))) {
+        throw error;
+      }
+      logger.info(
+        { workspace, channel: channelId, code: error.slackError },
+        "Ephemeral message not possible there; sending a direct message",
+      );
+    }
+    const opened = await call(workspace, "conversations.open", { users: userId });
+    const dm = str(record(opened.channel).id);
+    if (dm === undefined) {
+      throw new BotError("platform.rejected", "Slack conversations.open returned no channel");
+    }
+    await postPlain(workspace, dm, escaped);
+  }
+
+  /** Posts plain text in a channel (a thread when `threadTs`), split when long, never cut. */
+  async function postText(workspace: string, channelId: string, text: string, threadTs?: string) {
+    const escaped = escapeSlackText(text);
+    const [first = escaped, ...rest] = splitMrkdwn(escaped, FALLBACK_TEXT_LIMIT);
+    const ref = await postPlain(workspace, channelId, first, threadTs);
+    const thread = threadTs ?? ref.messageId;
+    await postParts(
+      workspace,
+      ref,
+      rest.map((part) => () => postPlain(workspace, ref.conversationId, part, thread)),
+    );
+    return ref;
+  }
+
+  /** The review message of `view`, with who decided named as people see them (`@Alice`). */
+  async function renderReview(view: ReviewView): Promise<SlackMessage[]> {
+    const workspace = view.weeknote.workspace;
+    const by = "by" in view.status ? view.status.by : undefined;
+    const name = by === undefined ? undefined : await personName(workspace, by);
+    const outcome = reviewStatusText(view.status, (id) => `@${id === by && name ? name : id}`);
+    return reviewMessage(view, outcome);
+  }
+
+  async function personName(workspace: string, userId: string): Promise<string> {
+    return (await userName(workspace, userId)) ?? userId;
+  }
+
   return {
-    async fetchMessage(key: MessageKey, threadTs?: string): Promise<FetchedMessage | undefined> {
-      const { workspace, channelId, ts } = key;
+    platform: "slack",
+    postText,
+    notifyText: notifyUser,
+
+    async publishHome(workspace: string, userId: string, view: unknown): Promise<void> {
+      await call(workspace, "views.publish", { user_id: userId, view });
+    },
+
+    async fetchMessage(ref: MessageRef): Promise<FetchedMessage | undefined> {
+      const { workspace, conversationId: channelId, messageId: ts } = ref;
       let permalink: string | undefined;
-      let thread = threadTs;
+      let thread = ref.threadId;
       if (thread === undefined) {
         // reaction_added does not say whether the message is a thread reply; its permalink does.
         permalink = await permalinkOf(workspace, channelId, ts);
@@ -461,16 +546,18 @@ export function createSlackChat(options: SlackChatOptions): ChatPlatform {
       permalink ??= await permalinkOf(workspace, channelId, ts);
       const user = str(message.user);
       const subtype = str(message.subtype);
+      const threadTs = str(message.thread_ts);
       const [channel, author, text] = await Promise.all([
         channelInfo(workspace, channelId),
         authorName(workspace, message),
         decode(workspace, str(message.text) ?? ""),
       ]);
       return {
-        channelName: channel.name,
+        conversationName: channel.name,
         private: channel.private,
-        ts,
-        threadTs: str(message.thread_ts),
+        messageId: ts,
+        // A parent's own thread_ts is its ts: only a reply has a thread.
+        threadId: threadTs !== undefined && threadTs !== ts ? threadTs : undefined,
         authorId: user,
         authorName: author,
         text,
@@ -483,30 +570,48 @@ export function createSlackChat(options: SlackChatOptions): ChatPlatform {
       };
     },
 
+    async describeMessage(ref: MessageRef, content: MessageContent): Promise<FetchedMessage> {
+      const { workspace, conversationId: channelId, messageId: ts } = ref;
+      const author = content.authorId;
+      const [channel, authorName, text, permalink] = await Promise.all([
+        channelInfo(workspace, channelId),
+        content.authorName ?? (author === undefined ? "someone" : personName(workspace, author)),
+        decode(workspace, content.rawText),
+        content.permalink ?? permalinkOf(workspace, channelId, ts),
+      ]);
+      return {
+        conversationName: channel.name,
+        private: channel.private,
+        messageId: ts,
+        threadId: ref.threadId,
+        authorId: author,
+        authorName,
+        text,
+        fromBot:
+          content.fromBot ||
+          (author !== undefined && (author === options.botUserId || author === "USLACKBOT")),
+        permalink,
+        postedAtMs: content.postedAtMs,
+      };
+    },
+
     decodeText(workspace: string, text: string): Promise<string> {
       return decode(workspace, text);
     },
 
-    async notifyUser(workspace: string, channelId: string, userId: string, text: string): Promise<void> {
-      const escaped = escapeSlackText(text);
-      try {
-        await call(workspace, "chat.postEphemeral", { channel: channelId, user: userId, text: escaped });
-        return;
-      } catch (error) {
-        if (!(error instanceof SlackApiError && EPHEMERAL_FALLBACK.has(error.slackError ?? ""))) {
-          throw error;
-        }
-        logger.info(
-          { workspace, channel: channelId, code: error.slackError },
-          "Ephemeral message not possible there; sending a direct message",
-        );
+    conversation(workspace: string, conversationId: string): Promise<ConversationInfo> {
+      return channelInfo(workspace, conversationId);
+    },
+
+    personName,
+
+    async tell(workspace: string, to: Recipient, notice: Notice): Promise<void> {
+      const text = noticeText(notice);
+      if (to.userId !== undefined) {
+        await notifyUser(workspace, to.conversationId, to.userId, text);
+      } else {
+        await postText(workspace, to.conversationId, text, to.threadId);
       }
-      const opened = await call(workspace, "conversations.open", { users: userId });
-      const dm = str(record(opened.channel).id);
-      if (dm === undefined) {
-        throw new BotError("platform.rejected", "Slack conversations.open returned no channel");
-      }
-      await postPlain(workspace, dm, escaped);
     },
 
     async postReview(view: ReviewView): Promise<PostedRef> {
@@ -516,28 +621,28 @@ export function createSlackChat(options: SlackChatOptions): ChatPlatform {
           hint: "Choose where drafts go for approval with /weeknotes config",
         });
       }
-      return postNote(view.weeknote.workspace, channel, reviewMessage(view));
+      return postNote(view.weeknote.workspace, channel, await renderReview(view));
     },
 
     async updateReview(view: ReviewView, ref: PostedRef): Promise<void> {
       const workspace = view.weeknote.workspace;
-      const [first, ...rest] = reviewMessage(view);
+      const [first, ...rest] = await renderReview(view);
       if (first === undefined) {
         return;
       }
       await call(workspace, "chat.update", {
-        channel: ref.channel,
-        ts: ref.ts,
+        channel: ref.conversationId,
+        ts: ref.messageId,
         text: first.text,
         blocks: first.blocks,
       });
       // A new revision that runs long continues in the thread; an outcome only changes the first
       // message, since the thread already holds the rest of the note.
-      if (view.outcome === undefined) {
+      if (view.status.kind === "open") {
         await postParts(
           workspace,
           ref,
-          rest.map((message) => () => postMessage(workspace, ref.channel, message, ref.ts)),
+          rest.map((message) => () => postMessage(workspace, ref.conversationId, message, ref.messageId)),
         );
       }
     },
@@ -551,30 +656,7 @@ export function createSlackChat(options: SlackChatOptions): ChatPlatform {
       }
       return postNote(weeknote.workspace, channel, publishedMessage(team, weeknote, revision));
     },
-
-    async postText(
-      workspace: string,
-      channelId: string,
-      text: string,
-      threadTs?: string,
-    ): Promise<PostedRef> {
-      const escaped = escapeSlackText(text);
-      const [first = escaped, ...rest] = splitMrkdwn(escaped, FALLBACK_TEXT_LIMIT);
-      const ref = await postPlain(workspace, channelId, first, threadTs);
-      const thread = threadTs ?? ref.ts;
-      await postParts(
-        workspace,
-        ref,
-        rest.map((part) => () => postPlain(workspace, ref.channel, part, thread)),
-      );
-      return ref;
-    },
   };
-}
-
-interface ChannelInfo {
-  readonly name: string;
-  readonly private: boolean;
 }
 
 /** Remembers one value per key for `ttlMs`, in-flight lookups included; at most CACHE_LIMIT keys. */
@@ -642,7 +724,7 @@ function postedRef(result: Record<string, unknown>, channel: string, method: str
   if (ts === undefined) {
     throw new BotError("platform.rejected", `Slack ${method} answered without a ts`);
   }
-  return { channel: str(result.channel) ?? channel, ts };
+  return { platform: "slack", conversationId: str(result.channel) ?? channel, messageId: ts };
 }
 
 function record(value: unknown): Record<string, unknown> {

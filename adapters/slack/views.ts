@@ -1,8 +1,9 @@
 import type { View } from "@slack/types";
-import type { Highlight } from "../../src/domain/highlight.ts";
+import type { HomeView } from "../../src/app/home.ts";
+import { graphemesOf } from "../../src/domain/graphemes.ts";
 import { SECTIONS } from "../../src/domain/sections.ts";
-import type { TeamSettings } from "../../src/domain/team.ts";
-import type { Weeknote } from "../../src/domain/weeknote.ts";
+import { formatDraftSchedule, type TeamSettings } from "../../src/domain/team.ts";
+import { splitMrkdwn } from "./blocks.ts";
 import { escapeSlackText } from "./escape.ts";
 
 /** callback_ids of our modals; the manifest and the listeners share them. */
@@ -14,8 +15,6 @@ export const VIEW_IDS = {
 
 // Slack caps a plain_text_input at 3,000 characters (Block Kit reference, plain-text input).
 export const EDIT_MAX_CHARS = 3_000;
-
-const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /** A modal with our ids, a title, a submit label, Cancel, and its input blocks. */
 function modal(
@@ -71,9 +70,17 @@ export function regenerateModal(metadata: string): View {
   ]);
 }
 
-/** The team settings modal of `/weeknotes config`. */
-export function configModal(team: TeamSettings): View {
-  const schedule = `${WEEKDAYS[team.draftSchedule.weekday - 1] ?? "Friday"} ${String(team.draftSchedule.hour).padStart(2, "0")}:${String(team.draftSchedule.minute).padStart(2, "0")}`;
+/** What the settings modal carries in its private_metadata (JSON). */
+export interface ConfigModalMetadata {
+  readonly workspace: string;
+  readonly team: string;
+  /** Where `/weeknotes config` was typed: the saved settings are confirmed there. */
+  readonly channel: string;
+}
+
+/** The team settings modal of `/weeknotes config`, typed in `channel`. */
+export function configModal(team: TeamSettings, channel: string): View {
+  const schedule = formatDraftSchedule(team.draftSchedule);
   const text = (blockId: string, label: string, value: string, hint?: string, optional = false) => ({
     type: "input" as const,
     block_id: blockId,
@@ -86,8 +93,8 @@ export function configModal(team: TeamSettings): View {
       ...(value ? { initial_value: value } : {}),
     },
   });
-  const metadata = JSON.stringify({ workspace: team.workspace, team: team.team });
-  return modal(VIEW_IDS.config, metadata, "Weeknotes settings", "Save", [
+  const metadata: ConfigModalMetadata = { workspace: team.workspace, team: team.team, channel };
+  return modal(VIEW_IDS.config, JSON.stringify(metadata), "Weeknotes settings", "Save", [
     text("name", "Team name", team.name),
     {
       type: "input",
@@ -109,8 +116,26 @@ export function configModal(team: TeamSettings): View {
         ...(team.publishChannel ? { initial_conversation: team.publishChannel } : {}),
       },
     },
+    {
+      type: "input",
+      block_id: "sources",
+      optional: true,
+      label: { type: "plain_text", text: "Source channels (none: every channel)" },
+      element: {
+        type: "multi_conversations_select",
+        action_id: "value",
+        ...(team.sourceChannels.length > 0 ? { initial_conversations: [...team.sourceChannels] } : {}),
+      },
+    },
     text("timezone", "Time zone", team.timezone, "An IANA zone such as Europe/London"),
     text("schedule", "Draft time", schedule, "A weekday and a 24-hour time, such as Friday 14:00"),
+    text(
+      "reminder",
+      "Reminder time",
+      team.reminder ? formatDraftSchedule(team.reminder) : "",
+      'Optional: when to say "nothing tagged yet" in the review channel, such as Thursday 15:00',
+      true,
+    ),
     {
       type: "input",
       block_id: "approvers",
@@ -130,16 +155,63 @@ export function configModal(team: TeamSettings): View {
       "Optional: a week and its number, such as 2026-W13 = 3.12",
       true,
     ),
+    {
+      type: "input",
+      block_id: "personal",
+      optional: true,
+      label: { type: "plain_text", text: "Personal note" },
+      element: {
+        type: "checkboxes",
+        action_id: "value",
+        options: [PERSONAL_OPTION],
+        ...(team.personal ? { initial_options: [PERSONAL_OPTION] } : {}),
+      },
+    },
+    {
+      type: "input",
+      block_id: "members",
+      optional: true,
+      label: { type: "plain_text", text: "Members (a personal note counts only their tags)" },
+      element: {
+        type: "multi_users_select",
+        action_id: "value",
+        ...(team.members.length > 0 ? { initial_users: [...team.members] } : {}),
+      },
+    },
   ]);
 }
 
-/** The App Home tab: this week's highlights so far and the recent notes. */
-export function homeView(week: string, highlights: readonly Highlight[], notes: readonly Weeknote[]): View {
+/** The one option of the "Personal note" checkbox. */
+export const PERSONAL_OPTION = {
+  text: { type: "plain_text" as const, text: 'Written as "I": only the members\' tags count' },
+  value: "personal",
+};
+
+// A Home section's text stays under Slack's 3,000 characters (Block Kit section reference).
+const HOME_SECTION_LIMIT = 2_900;
+
+/** Text cut to `limit` characters at a safe place (never inside an entity, a link or a grapheme). */
+function capText(text: string, limit = HOME_SECTION_LIMIT): string {
+  if (text.length <= limit) {
+    return text;
+  }
+  return `${splitMrkdwn(text, limit - 1)[0] ?? ""}…`;
+}
+
+/** Plain text cut to at most `max` graphemes, with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  const graphemes = [...graphemesOf(text)];
+  return graphemes.length <= max ? text : `${graphemes.slice(0, max).join("")}…`;
+}
+
+/** The App Home tab: this week's highlights of the person's team so far and its recent notes. */
+export function homeView(view: HomeView): View {
+  const { week, highlights, notes } = view;
   const lines = highlights
     .slice(0, 40)
     .map(
       (h) =>
-        `• ${escapeSlackText(h.text.slice(0, 140))} _(${escapeSlackText(h.authorName)}, #${escapeSlackText(h.channelName)})_`,
+        `• ${escapeSlackText(clip(h.text, 140))} _(${escapeSlackText(h.authorName)}, #${escapeSlackText(h.conversationName)})_`,
     );
   const more = highlights.length > 40 ? [`…and ${highlights.length - 40} more`] : [];
   return {
@@ -152,7 +224,7 @@ export function homeView(week: string, highlights: readonly Highlight[], notes: 
           type: "mrkdwn",
           text:
             highlights.length > 0
-              ? [...lines, ...more].join("\n").slice(0, 2_900)
+              ? capText([...lines, ...more].join("\n"))
               : "Nothing tagged yet. Add a :star: to a message.",
         },
       },
@@ -164,13 +236,14 @@ export function homeView(week: string, highlights: readonly Highlight[], notes: 
           type: "mrkdwn",
           text:
             notes.length > 0
-              ? notes
-                  .map(
-                    (w) =>
-                      `• ${w.week}: ${w.status}${w.revisions.at(-1) ? ` — ${escapeSlackText(w.revisions.at(-1)?.document.title ?? "")}` : ""}`,
-                  )
-                  .join("\n")
-                  .slice(0, 2_900)
+              ? capText(
+                  notes
+                    .map(
+                      (w) =>
+                        `• ${w.week}: ${w.status}${w.revisions.at(-1) ? ` — ${escapeSlackText(w.revisions.at(-1)?.document.title ?? "")}` : ""}`,
+                    )
+                    .join("\n"),
+                )
               : "No weeknotes yet.",
         },
       },

@@ -1,5 +1,4 @@
 import Database from "better-sqlite3";
-import type { z } from "zod";
 import { BotError } from "../../src/domain/errors.ts";
 
 /**
@@ -41,40 +40,9 @@ export function translating<T>(action: string, work: () => T): T {
 }
 
 /**
- * Checks a value before it is written, so a bad value is refused instead of stored and found later.
- * @throws BotError `store.corrupt` (see {@link refusal}) naming only the failing field paths.
+ * The error for a write refused because a value is invalid, for the checks records.ts cannot make
+ * alone (content of another highlight than the one named). Nothing has been written.
  */
-export function refuseUnless<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    // Refusals name only field paths: the values may be message text, which errors never carry.
-    throw refusal(`Refusing to store an invalid ${what}: ${issuePaths(result.error)}`, result.error);
-  }
-  return result.data;
-}
-
-/**
- * Runs a check that throws, turning its error into a refusal.
- * @throws BotError `store.corrupt` with the original error as cause.
- */
-export function refusing<T>(what: string, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw refusal(`Refusing to store an invalid ${what}`, error);
-  }
-}
-
-/**
- * The error for a write refused because a value is invalid. The port has no code for invalid
- * input; `store.corrupt` (never retryable) is the closest: the write would have stored a row that
- * could not be read back.
- */
-export function refusal(message: string, cause?: unknown): BotError {
-  return new BotError("store.corrupt", message, cause === undefined ? {} : { cause });
-}
-
-/** The paths of a zod error's issues, comma-separated: never the values. */
-export function issuePaths(error: z.ZodError): string {
-  return error.issues.map((issue) => issue.path.join(".") || "(value)").join(", ");
+export function refusal(message: string): BotError {
+  return new BotError("store.invalid", message);
 }

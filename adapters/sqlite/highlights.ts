@@ -1,66 +1,50 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
-import { type Highlight, highlightId, sectionOfTags, type Tag } from "../../src/domain/highlight.ts";
+import { type Highlight, sectionOfTags, type Tag } from "../../src/domain/highlight.ts";
+import { PLATFORMS } from "../../src/domain/message-ref.ts";
+import { checkRecord, HighlightRecord, TagRecord } from "../../src/domain/records.ts";
 import { SECTIONS, type Section } from "../../src/domain/sections.ts";
-import type { MessageKey, SaveHighlightsResult, Store } from "../../src/ports/store.ts";
-import { refusal, refuseUnless } from "./errors.ts";
-import { epochMs, optionalString, parseJson, parseRow } from "./rows.ts";
+import type { HighlightQuery, SaveHighlightsResult } from "../../src/ports/store.ts";
+import { refusal } from "./errors.ts";
+import { epochMs, nullableText, parseJson, parseRow } from "./rows.ts";
 
-/** A highlight query as the port declares it inline. */
-export type HighlightQuery = Parameters<Store["listHighlights"]>[0];
-
-const TagSchema = z.object({ user: z.string(), reaction: z.string(), section: z.enum(SECTIONS) });
-const TagsSchema = z.array(TagSchema);
-
-const MessageKeySchema = z.object({
-  workspace: z.string().min(1),
-  channelId: z.string().min(1),
-  ts: z.string().min(1),
+// records.ts has no schema for a query; this one keeps a malformed window from reaching SQL.
+const QueryRecord = z.object({
+  workspace: z.string(),
+  fromMs: epochMs,
+  toMs: epochMs,
+  conversationIds: z.array(z.string()).optional(),
 });
 
-// The shape checked before writing, so a bad value is refused instead of stored and found later.
-const HighlightInputSchema = z
-  .object({
-    id: z.string(),
-    workspace: z.string().min(1),
-    channelId: z.string().min(1),
-    channelName: z.string(),
-    private: z.boolean(),
-    ts: z.string().min(1),
-    postedAtMs: epochMs,
-    authorId: optionalString,
-    authorName: z.string(),
-    text: z.string(),
-    section: z.enum(SECTIONS),
-    tags: TagsSchema,
-    permalink: optionalString,
-    threadTs: optionalString,
-  })
-  .refine((h) => h.id === highlightId(h.channelId, h.ts), { path: ["id"], message: "not <channelId>/<ts>" });
+const TagsSchema = z.array(TagRecord);
 
 const HighlightRowSchema = z.object({
   workspace: z.string(),
-  channel_id: z.string(),
-  ts: z.string(),
-  channel_name: z.string(),
+  id: z.string(),
+  platform: z.enum(PLATFORMS),
+  conversation_id: z.string(),
+  conversation_name: z.string(),
   private: z.union([z.literal(0), z.literal(1)]),
+  message_id: nullableText,
+  thread_id: nullableText,
   posted_at_ms: epochMs,
-  author_id: z.string().nullable(),
+  author_id: nullableText,
   author_name: z.string(),
   text: z.string(),
   section: z.enum(SECTIONS),
   tags: z.string(),
-  permalink: z.string().nullable(),
-  thread_ts: z.string().nullable(),
+  permalink: nullableText,
+  team: nullableText,
 });
 
-const HIGHLIGHT_COLUMNS = `workspace, channel_id, ts, channel_name, private, posted_at_ms, author_id,
-  author_name, text, section, tags, permalink, thread_ts`;
+const COLUMNS = `workspace, id, platform, conversation_id, conversation_name, private, message_id,
+  thread_id, posted_at_ms, author_id, author_name, text, section, tags, permalink, team`;
 
 /**
- * The highlights table: one row per tagged message, tags as a JSON array of
- * `{ user, reaction, section }` in the order they were added. Methods are synchronous and must run
- * inside SqliteStore's error translation; see the Store port for their contracts.
+ * The highlights table: one row per (workspace, id), tags as a JSON array of
+ * `{ user, reaction, section, via }` in the order they were added; message_id NULL for typed
+ * text. Methods are synchronous and must run inside SqliteStore's error translation; see the
+ * HighlightStore port for their contracts.
  */
 export class HighlightTable {
   private readonly db: Database.Database;
@@ -73,18 +57,16 @@ export class HighlightTable {
 
   /**
    * Upserts every highlight in one immediate transaction.
-   * @throws BotError `store.corrupt` before writing anything when one is invalid.
+   * @throws BotError `store.invalid` before writing anything when one is invalid.
    */
   save(highlights: readonly Highlight[]): SaveHighlightsResult {
-    highlights.forEach((highlight, index) => {
-      refuseUnless(HighlightInputSchema, highlight, `highlight #${index}`);
-    });
+    const checked = highlights.map((h, index) => checkRecord(HighlightRecord, h, `highlight #${index}`));
     return this.db
       .transaction(() => {
         let inserted = 0;
         let updated = 0;
-        for (const h of highlights) {
-          const existed = this.sql.exists.get(h.workspace, h.channelId, h.ts) !== undefined;
+        for (const h of checked) {
+          const existed = this.sql.exists.get(h.workspace, h.id) !== undefined;
           this.sql.upsert.run(toRow(h, h.tags, h.section));
           if (existed) {
             updated++;
@@ -97,28 +79,29 @@ export class HighlightTable {
       .immediate();
   }
 
-  /** Deletes a message's highlight; true when there was one. */
-  remove(key: MessageKey): boolean {
-    return this.sql.delete.run(key.workspace, key.channelId, key.ts).changes > 0;
+  /** Deletes a highlight; true when there was one. */
+  remove(workspace: string, id: string): boolean {
+    return this.sql.delete.run(workspace, id).changes > 0;
   }
 
   /** One highlight, or undefined. @throws BotError `store.corrupt` when its row does not parse. */
-  get(key: MessageKey): Highlight | undefined {
-    const row = this.sql.get.get(key.workspace, key.channelId, key.ts);
+  get(workspace: string, id: string): Highlight | undefined {
+    const row = this.sql.get.get(workspace, id);
     return row === undefined ? undefined : toHighlight(row);
   }
 
-  /** Highlights posted in [fromMs, toMs) (UTC epoch ms), oldest first, ties by channel then ts. */
+  /** Highlights posted in [fromMs, toMs) (UTC epoch ms), oldest first, ties by conversation then id. */
   list(query: HighlightQuery): Highlight[] {
-    refuseUnless(
-      z.object({ workspace: z.string(), fromMs: z.number(), toMs: z.number() }),
-      query,
-      "highlight query",
-    );
+    checkRecord(QueryRecord, query, "highlight query");
     const rows =
-      query.channelIds === undefined
+      query.conversationIds === undefined
         ? this.sql.list.all(query.workspace, query.fromMs, query.toMs)
-        : this.sql.listIn.all(query.workspace, query.fromMs, query.toMs, JSON.stringify(query.channelIds));
+        : this.sql.listIn.all(
+            query.workspace,
+            query.fromMs,
+            query.toMs,
+            JSON.stringify(query.conversationIds),
+          );
     return rows.map(toHighlight);
   }
 
@@ -127,35 +110,34 @@ export class HighlightTable {
    * `content` without its tags when missing, and recomputes the section with sectionOfTags. One
    * immediate transaction, so two instances adding tags to one new message keep both.
    * @returns the highlight as it now is, or undefined when missing and no `content` was given.
-   * @throws BotError `store.corrupt` before writing when the key, tag or content is invalid or the
-   *   content is of another message.
+   * @throws BotError `store.invalid` before writing when the tag or content is invalid or the
+   *   content is not highlight `id` of `workspace`.
    */
-  addTag(key: MessageKey, tag: Tag, content?: Highlight): Highlight | undefined {
-    refuseUnless(MessageKeySchema, key, "message key");
-    const checked = refuseUnless(TagSchema, tag, "tag");
-    if (content !== undefined) {
-      refuseUnless(HighlightInputSchema, content, "highlight");
-      if (
-        content.workspace !== key.workspace ||
-        content.channelId !== key.channelId ||
-        content.ts !== key.ts
-      ) {
-        throw refusal("Refusing to add a tag: the highlight given is of another message");
-      }
+  addTag(workspace: string, id: string, tag: Tag, content?: Highlight): Highlight | undefined {
+    const checkedTag = checkRecord(TagRecord, tag, "tag");
+    const checkedContent =
+      content === undefined ? undefined : checkRecord(HighlightRecord, content, "highlight");
+    if (
+      checkedContent !== undefined &&
+      (checkedContent.workspace !== workspace || checkedContent.id !== id)
+    ) {
+      throw refusal("Refusing to add a tag: the highlight given is not the one named");
     }
     return this.db
       .transaction((): Highlight | undefined => {
-        const current = this.get(key);
+        const current = this.get(workspace, id);
         if (current === undefined) {
-          if (content === undefined) {
+          if (checkedContent === undefined) {
             return undefined;
           }
-          return this.write(content, [checked], content.section);
+          // The content as it reads back (every optional field present), without its own tags.
+          const base = toHighlight(toRow(checkedContent, [], checkedContent.section));
+          return this.write(base, [checkedTag]);
         }
-        if (current.tags.some((t) => sameTag(t, checked))) {
+        if (current.tags.some((t) => sameTag(t, checkedTag))) {
           return current;
         }
-        return this.write(current, [...current.tags, checked], current.section);
+        return this.write(current, [...current.tags, checkedTag]);
       })
       .immediate();
   }
@@ -166,13 +148,13 @@ export class HighlightTable {
    * @returns the highlight as it now is, or undefined when it is gone or never was.
    */
   removeTag(
-    key: MessageKey,
+    workspace: string,
+    id: string,
     tag: { readonly user: string; readonly reaction: string },
   ): Highlight | undefined {
-    refuseUnless(MessageKeySchema, key, "message key");
     return this.db
       .transaction((): Highlight | undefined => {
-        const current = this.get(key);
+        const current = this.get(workspace, id);
         if (current === undefined) {
           return undefined;
         }
@@ -181,26 +163,28 @@ export class HighlightTable {
           return current;
         }
         if (kept.length === 0) {
-          this.remove(key);
+          this.remove(workspace, id);
           return undefined;
         }
-        return this.write(current, kept, current.section);
+        return this.write(current, kept);
       })
       .immediate();
   }
 
-  /** Replaces a highlight's text; false when the message has no highlight. */
-  updateText(key: MessageKey, text: string): boolean {
-    refuseUnless(MessageKeySchema, key, "message key");
-    refuseUnless(z.string(), text, "highlight text");
-    return this.sql.updateText.run(text, key.workspace, key.channelId, key.ts).changes > 0;
+  /**
+   * Replaces a highlight's text; false when there is no such highlight.
+   * @throws BotError `store.invalid` when `text` is not a string.
+   */
+  updateText(workspace: string, id: string, text: string): boolean {
+    checkRecord(z.string(), text, "highlight text");
+    return this.sql.updateText.run(text, workspace, id).changes > 0;
   }
 
-  // Writes `base` with `tags`, filed under the section the tags choose (`fallback` if they choose none).
-  private write(base: Highlight, tags: readonly Tag[], fallback: Section): Highlight {
-    const section = sectionOfTags(tags, SECTIONS) ?? fallback;
+  // Writes `base` with `tags`, filed under the section the tags choose (its own when they choose none).
+  private write(base: Highlight, tags: readonly Tag[]): Highlight {
+    const section = sectionOfTags(tags, SECTIONS) ?? base.section;
     this.sql.upsert.run(toRow(base, tags, section));
-    return { ...base, section, tags };
+    return { ...base, section, tags: tags.map(copyTag) };
   }
 }
 
@@ -208,33 +192,50 @@ function sameTag(a: { user: string; reaction: string }, b: { user: string; react
   return a.user === b.user && a.reaction === b.reaction;
 }
 
-function toRow(h: Highlight, tags: readonly Tag[], section: Section) {
+function copyTag(t: Tag): Tag {
+  return { user: t.user, reaction: t.reaction, section: t.section, via: t.via };
+}
+
+type CheckedHighlight = Omit<Highlight, "messageId" | "threadId" | "authorId" | "permalink" | "team"> & {
+  readonly messageId?: string | undefined;
+  readonly threadId?: string | undefined;
+  readonly authorId?: string | undefined;
+  readonly permalink?: string | undefined;
+  readonly team?: string | undefined;
+};
+
+function toRow(h: CheckedHighlight, tags: readonly Tag[], section: Section) {
   return {
     workspace: h.workspace,
-    channel_id: h.channelId,
-    ts: h.ts,
-    channel_name: h.channelName,
+    id: h.id,
+    platform: h.platform,
+    conversation_id: h.conversationId,
+    conversation_name: h.conversationName,
     private: h.private ? 1 : 0,
+    message_id: h.messageId ?? null,
+    thread_id: h.threadId ?? null,
     posted_at_ms: h.postedAtMs,
     author_id: h.authorId ?? null,
     author_name: h.authorName,
     text: h.text,
     section,
-    tags: JSON.stringify(tags.map((t) => ({ user: t.user, reaction: t.reaction, section: t.section }))),
+    tags: JSON.stringify(tags.map(copyTag)),
     permalink: h.permalink ?? null,
-    thread_ts: h.threadTs ?? null,
+    team: h.team ?? null,
   };
 }
 
 function toHighlight(raw: unknown): Highlight {
   const row = parseRow(HighlightRowSchema, raw, "highlight");
   return {
-    id: highlightId(row.channel_id, row.ts),
+    id: row.id,
+    platform: row.platform,
     workspace: row.workspace,
-    channelId: row.channel_id,
-    channelName: row.channel_name,
+    conversationId: row.conversation_id,
+    conversationName: row.conversation_name,
     private: row.private === 1,
-    ts: row.ts,
+    messageId: row.message_id ?? undefined,
+    threadId: row.thread_id ?? undefined,
     postedAtMs: row.posted_at_ms,
     authorId: row.author_id ?? undefined,
     authorName: row.author_name,
@@ -242,36 +243,38 @@ function toHighlight(raw: unknown): Highlight {
     section: row.section,
     tags: parseJson(TagsSchema, row.tags, "highlight tags"),
     permalink: row.permalink ?? undefined,
-    threadTs: row.thread_ts ?? undefined,
+    team: row.team ?? undefined,
   };
 }
 
 function prepare(db: Database.Database) {
-  const where = "WHERE workspace = ? AND channel_id = ? AND ts = ?";
+  const where = "WHERE workspace = ? AND id = ?";
   return {
     exists: db.prepare(`SELECT 1 FROM highlights ${where}`),
     // An upsert of an identical row still rewrites it, and saveHighlights counts it as updated.
     upsert: db.prepare(`
-      INSERT INTO highlights (${HIGHLIGHT_COLUMNS})
-      VALUES (:workspace, :channel_id, :ts, :channel_name, :private, :posted_at_ms, :author_id,
-        :author_name, :text, :section, :tags, :permalink, :thread_ts)
-      ON CONFLICT (workspace, channel_id, ts) DO UPDATE SET
-        channel_name = excluded.channel_name, private = excluded.private,
+      INSERT INTO highlights (${COLUMNS})
+      VALUES (:workspace, :id, :platform, :conversation_id, :conversation_name, :private, :message_id,
+        :thread_id, :posted_at_ms, :author_id, :author_name, :text, :section, :tags, :permalink, :team)
+      ON CONFLICT (workspace, id) DO UPDATE SET
+        platform = excluded.platform, conversation_id = excluded.conversation_id,
+        conversation_name = excluded.conversation_name, private = excluded.private,
+        message_id = excluded.message_id, thread_id = excluded.thread_id,
         posted_at_ms = excluded.posted_at_ms, author_id = excluded.author_id,
         author_name = excluded.author_name, text = excluded.text, section = excluded.section,
-        tags = excluded.tags, permalink = excluded.permalink, thread_ts = excluded.thread_ts`),
+        tags = excluded.tags, permalink = excluded.permalink, team = excluded.team`),
     delete: db.prepare(`DELETE FROM highlights ${where}`),
-    get: db.prepare(`SELECT ${HIGHLIGHT_COLUMNS} FROM highlights ${where}`),
+    get: db.prepare(`SELECT ${COLUMNS} FROM highlights ${where}`),
     updateText: db.prepare(`UPDATE highlights SET text = ? ${where}`),
     list: db.prepare(`
-      SELECT ${HIGHLIGHT_COLUMNS} FROM highlights
+      SELECT ${COLUMNS} FROM highlights
       WHERE workspace = ? AND posted_at_ms >= ? AND posted_at_ms < ?
-      ORDER BY posted_at_ms, channel_id, ts`),
-    // Channel ids arrive as one JSON array, so the SQL stays fixed whatever their number.
+      ORDER BY posted_at_ms, conversation_id, id`),
+    // Conversation ids arrive as one JSON array, so the SQL stays fixed whatever their number.
     listIn: db.prepare(`
-      SELECT ${HIGHLIGHT_COLUMNS} FROM highlights
+      SELECT ${COLUMNS} FROM highlights
       WHERE workspace = ? AND posted_at_ms >= ? AND posted_at_ms < ?
-        AND channel_id IN (SELECT value FROM json_each(?))
-      ORDER BY posted_at_ms, channel_id, ts`),
+        AND conversation_id IN (SELECT value FROM json_each(?))
+      ORDER BY posted_at_ms, conversation_id, id`),
   };
 }

@@ -1,33 +1,19 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
-import type { InboxEvent, InboxOutcome, Store } from "../../src/ports/store.ts";
-import { refuseUnless, refusing } from "./errors.ts";
+import {
+  checkJson,
+  checkRecord,
+  InboxClaimRecord,
+  InboxOutcomeRecord,
+  NewInboxEventRecord,
+} from "../../src/domain/records.ts";
+import type { InboxEvent, InboxOutcome, InboxStore } from "../../src/ports/store.ts";
 import { epochMs, nullableText, parseJson, parseRow } from "./rows.ts";
 
 /** An event to record, as the port declares it inline. */
-export type NewInboxEvent = Parameters<Store["recordEvent"]>[0];
+export type NewInboxEvent = Parameters<InboxStore["recordEvent"]>[0];
 /** A claim, as the port declares it inline. */
-export type ClaimQuery = Parameters<Store["claimEvents"]>[0];
-
-const NewEventSchema = z.object({
-  workspace: z.string().min(1),
-  eventId: z.string().min(1),
-  kind: z.string().min(1),
-  receivedAtMs: epochMs,
-});
-
-const ClaimSchema = z.object({
-  nowMs: epochMs,
-  limit: z.number().int().min(0),
-  leaseMs: z.number().int().min(1),
-  holder: z.string().min(1),
-});
-
-const OutcomeSchema = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("done") }),
-  z.object({ status: z.literal("failed"), errorCode: z.string().min(1) }),
-  z.object({ status: z.literal("retry"), notBeforeMs: epochMs, errorCode: z.string().min(1) }),
-]);
+export type ClaimQuery = Parameters<InboxStore["claimEvents"]>[0];
 
 const EventRowSchema = z.object({
   workspace: z.string(),
@@ -39,12 +25,13 @@ const EventRowSchema = z.object({
   not_before_ms: epochMs,
   status: z.enum(["pending", "done", "failed"]),
   last_error_code: nullableText,
+  correlation_id: z.string().min(1),
 });
 
 const DueRowsSchema = z.array(z.object({ workspace: z.string(), event_id: z.string() }));
 
 const EVENT_COLUMNS = `workspace, event_id, kind, payload, received_at_ms, attempts, not_before_ms, status,
-  last_error_code`;
+  last_error_code, correlation_id`;
 
 /**
  * The inbox_events table: platform events recorded before they are acknowledged, then claimed by
@@ -65,23 +52,18 @@ export class InboxTable {
    * (workspace, eventId) is already there. Committed (and synced, as SQLite's synchronous setting
    * says) before it returns.
    * @returns "recorded", or "duplicate" for a repeat (never an error).
-   * @throws BotError `store.corrupt` before writing when a field is invalid or the payload is not
-   *   JSON-serialisable.
+   * @throws BotError `store.invalid` before writing when a field is invalid or the payload has no
+   *   JSON form.
    */
   record(event: NewInboxEvent): "recorded" | "duplicate" {
-    refuseUnless(NewEventSchema, event, "inbox event");
-    const payload = refusing("inbox event payload", () => {
-      const json = JSON.stringify(event.payload);
-      if (json === undefined) {
-        throw new TypeError("The payload has no JSON form");
-      }
-      return json;
-    });
+    checkRecord(NewInboxEventRecord, event, "inbox event");
+    const payload = checkJson(event.payload, "an inbox event payload");
     const changes = this.sql.insert.run({
       workspace: event.workspace,
       event_id: event.eventId,
       kind: event.kind,
       payload,
+      correlation_id: event.correlationId,
       received_at_ms: event.receivedAtMs,
     }).changes;
     return changes > 0 ? "recorded" : "duplicate";
@@ -95,7 +77,7 @@ export class InboxTable {
    * @returns the claimed events as they now are (attempts counted).
    */
   claim(query: ClaimQuery): InboxEvent[] {
-    refuseUnless(ClaimSchema, query, "inbox claim");
+    checkRecord(InboxClaimRecord, query, "inbox claim");
     return this.db
       .transaction((): InboxEvent[] => {
         const keys = parseRow(
@@ -128,7 +110,7 @@ export class InboxTable {
    * as it is.
    */
   finish(workspace: string, eventId: string, outcome: InboxOutcome): void {
-    const checked = refuseUnless(OutcomeSchema, outcome, "inbox outcome");
+    const checked = checkRecord(InboxOutcomeRecord, outcome, "inbox outcome");
     const params = { workspace, event_id: eventId };
     if (checked.status === "done") {
       this.sql.finish.run({ ...params, status: "done", not_before_ms: null, error_code: null });
@@ -168,14 +150,16 @@ function toEvent(raw: unknown): InboxEvent {
     notBeforeMs: row.not_before_ms,
     status: row.status,
     lastErrorCode: row.last_error_code ?? undefined,
+    correlationId: row.correlation_id,
   };
 }
 
 function prepare(db: Database.Database) {
   return {
     insert: db.prepare(`
-      INSERT INTO inbox_events (workspace, event_id, kind, payload, received_at_ms, not_before_ms)
-      VALUES (:workspace, :event_id, :kind, :payload, :received_at_ms, :received_at_ms)
+      INSERT INTO inbox_events (workspace, event_id, kind, payload, correlation_id, received_at_ms,
+        not_before_ms)
+      VALUES (:workspace, :event_id, :kind, :payload, :correlation_id, :received_at_ms, :received_at_ms)
       ON CONFLICT (workspace, event_id) DO NOTHING`),
     due: db.prepare(`
       SELECT workspace, event_id FROM inbox_events

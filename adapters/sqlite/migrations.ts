@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { BotError } from "../../src/domain/errors.ts";
+import { V7_CORE_RECUT } from "./migration-7.ts";
 
 /**
  * One schema step. Its 1-based position in {@link MIGRATIONS} is the `PRAGMA user_version` it
@@ -8,7 +9,13 @@ import { BotError } from "../../src/domain/errors.ts";
  */
 export interface Migration {
   readonly description: string;
+  /** Run first. */
   readonly sql: string;
+  /**
+   * Run after `sql`, in the same immediate transaction, for data changes SQL cannot say well
+   * (reshaping JSON documents row by row). Must be synchronous and touch only `db`.
+   */
+  readonly run?: (db: Database.Database) => void;
 }
 
 // Sections and origins are checked in code, not in CHECK constraints: SQLite cannot alter a CHECK
@@ -136,6 +143,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { description: "inbox of platform events", sql: V4_INBOX },
   { description: "team settings", sql: V5_TEAMS },
   { description: "named leases", sql: V6_LEASES },
+  V7_CORE_RECUT,
 ];
 
 /** The `PRAGMA user_version` of a database: how many steps of {@link MIGRATIONS} it has had. */
@@ -152,7 +160,8 @@ export function schemaVersion(db: Database.Database): number {
  * @returns the versions applied now, `[]` when the database was already current.
  * @throws BotError `store.unavailable` (not retryable) when the database was written by newer code
  *   (its user_version is above `migrations.length`); a failing step rolls every step of the call
- *   back and its SqliteError propagates for the caller to translate.
+ *   back and its error (a SqliteError, or whatever a `run` threw) propagates for the caller to
+ *   translate.
  */
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
   const run = db.transaction((): number[] => {
@@ -171,6 +180,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       const step = migrations[version - 1];
       if (step) {
         db.exec(step.sql);
+        step.run?.(db);
         applied.push(version);
       }
     }

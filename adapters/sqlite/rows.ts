@@ -1,12 +1,10 @@
 import { z } from "zod";
 import { BotError } from "../../src/domain/errors.ts";
-import { issuePaths } from "./errors.ts";
+import { isPlatform, type PostedRef } from "../../src/domain/message-ref.ts";
+import { issuePaths } from "../../src/domain/records.ts";
 
 /** An integer count of UTC epoch ms. */
 export const epochMs = z.number().int();
-
-/** A string that may be absent (undefined, never null). */
-export const optionalString = z.string().optional();
 
 /** A nullable TEXT column. */
 export const nullableText = z.string().nullable();
@@ -49,17 +47,22 @@ export function corruptUnless<T>(what: string, work: () => T): T {
   }
 }
 
-/** A pair of nullable columns as one optional value: both set, or both NULL. */
-export function pairOrUndefined(
-  channel: string | null,
-  ts: string | null,
+/**
+ * Three nullable columns (platform, conversation id, message id) as one optional PostedRef: all
+ * set, or all NULL.
+ * @throws BotError `store.corrupt` when only some are set or the platform is unknown.
+ */
+export function postedRefOf(
+  platform: string | null,
+  conversationId: string | null,
+  messageId: string | null,
   what: string,
-): { readonly channel: string; readonly ts: string } | undefined {
-  if (channel === null && ts === null) {
+): PostedRef | undefined {
+  if (platform === null && conversationId === null && messageId === null) {
     return undefined;
   }
-  if (channel === null || ts === null) {
-    throw new BotError("store.corrupt", `A stored ${what} has a channel or a ts but not both`);
+  if (platform === null || conversationId === null || messageId === null || !isPlatform(platform)) {
+    throw new BotError("store.corrupt", `A stored ${what} is incomplete`);
   }
-  return { channel, ts };
+  return { platform, conversationId, messageId };
 }

@@ -3,21 +3,27 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { BotError } from "../../src/domain/errors.ts";
 import type { Highlight, Tag } from "../../src/domain/highlight.ts";
+import type { Platform, PostedRef } from "../../src/domain/message-ref.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
 import type { Weeknote } from "../../src/domain/weeknote.ts";
 import type {
+  ConversationReference,
+  Fence,
+  HighlightQuery,
   InboxEvent,
   InboxOutcome,
-  MessageKey,
+  Installation,
+  Lease,
   NewRevision,
-  PostedRef,
   SaveHighlightsResult,
   Store,
   WeeknoteKey,
 } from "../../src/ports/store.ts";
+import { ConversationReferenceTable } from "./conversation-references.ts";
 import { translating } from "./errors.ts";
-import { type HighlightQuery, HighlightTable } from "./highlights.ts";
+import { HighlightTable } from "./highlights.ts";
 import { type ClaimQuery, InboxTable, type NewInboxEvent } from "./inbox.ts";
+import { InstallationTable } from "./installations.ts";
 import { LeaseTable } from "./leases.ts";
 import { migrate } from "./migrations.ts";
 import { TeamTable } from "./teams.ts";
@@ -45,21 +51,21 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
 /**
  * The {@link Store} on one SQLite database file (SPEC §7); see the port for each method's shapes
- * and the table classes (highlights.ts, weeknotes.ts, inbox.ts, teams.ts, leases.ts) for how each
- * is stored. Create it with {@link openSqliteStore}. All times are UTC epoch ms. Several instances
- * (processes) may share one file: every read-modify-write runs in an immediate transaction or as
- * one conditional statement. Every method may throw:
+ * and the table classes (highlights.ts, weeknotes.ts, inbox.ts, teams.ts, leases.ts,
+ * installations.ts, conversation-references.ts) for how each is stored. Create it with
+ * {@link openSqliteStore}. All times are UTC epoch ms. Several instances (processes) may share one
+ * file: every read-modify-write runs in an immediate transaction or as one conditional statement.
+ * Every method may throw:
+ * - BotError `store.invalid` when a record fails its check in src/domain/records.ts, before
+ *   anything is written;
  * - BotError `store.unavailable`, `retryable`, when another connection holds the lock longer than
  *   the busy timeout; `store.unavailable` (not retryable) when the store is closed or the disk
  *   cannot be written;
- * - BotError `store.corrupt` when a stored row cannot be parsed back into the domain types, and
- *   also when a write is refused because a value is invalid (a section, a ts that is not a string,
- *   an id that is not `<channelId>/<ts>`, a revision document that does not parse or is for another
- *   week, team settings of the wrong shape, a payload with no JSON form), before anything is
- *   written;
+ * - BotError `store.corrupt` when a stored row cannot be parsed back into the domain types;
  * - BotError `store.conflict` when SQLite reports a violated constraint;
- * - BotError `weeknote.bad_transition` from saveDraftRevision on an approved or skipped weeknote
- *   and from setPublished on one that is not approved; `weeknote.not_found` from
+ * - BotError `lease.lost` from a fenced saveDraftRevision or setReviewMessage whose lease has
+ *   passed to another holder; `weeknote.bad_transition` from saveDraftRevision on an approved or
+ *   skipped weeknote and from setPublished on one that is not approved; `weeknote.not_found` from
  *   setReviewMessage and setPublished when there is no such weeknote.
  * The original SQLite error is the BotError's `cause`.
  */
@@ -70,6 +76,8 @@ export class SqliteStore implements Store {
   private readonly inbox: InboxTable;
   private readonly teams: TeamTable;
   private readonly leases: LeaseTable;
+  private readonly installations: InstallationTable;
+  private readonly references: ConversationReferenceTable;
 
   // Private so that every store is opened through `open`, which translates open errors.
   private constructor(options: SqliteStoreOptions) {
@@ -93,10 +101,12 @@ export class SqliteStore implements Store {
       this.db.pragma("foreign_keys = ON");
       migrate(this.db);
       this.highlights = new HighlightTable(this.db);
-      this.weeknotes = new WeeknoteTables(this.db);
+      this.leases = new LeaseTable(this.db);
+      this.weeknotes = new WeeknoteTables(this.db, this.leases);
       this.inbox = new InboxTable(this.db);
       this.teams = new TeamTable(this.db);
-      this.leases = new LeaseTable(this.db);
+      this.installations = new InstallationTable(this.db);
+      this.references = new ConversationReferenceTable(this.db);
     } catch (error) {
       this.db.close();
       throw error;
@@ -112,35 +122,36 @@ export class SqliteStore implements Store {
     return this.run("save highlights", () => this.highlights.save(highlights));
   }
 
-  async removeHighlight(workspace: string, channelId: string, ts: string): Promise<boolean> {
-    return this.run("remove a highlight", () => this.highlights.remove({ workspace, channelId, ts }));
+  async getHighlight(workspace: string, id: string): Promise<Highlight | undefined> {
+    return this.run("read a highlight", () => this.highlights.get(workspace, id));
   }
 
-  async getHighlight(workspace: string, channelId: string, ts: string): Promise<Highlight | undefined> {
-    return this.run("read a highlight", () => this.highlights.get({ workspace, channelId, ts }));
+  async removeHighlight(workspace: string, id: string): Promise<boolean> {
+    return this.run("remove a highlight", () => this.highlights.remove(workspace, id));
   }
 
   async listHighlights(query: HighlightQuery): Promise<Highlight[]> {
     return this.run("list highlights", () => this.highlights.list(query));
   }
 
-  async addTag(key: MessageKey, tag: Tag, content?: Highlight): Promise<Highlight | undefined> {
-    return this.run("add a tag", () => this.highlights.addTag(key, tag, content));
+  async addTag(workspace: string, id: string, tag: Tag, content?: Highlight): Promise<Highlight | undefined> {
+    return this.run("add a tag", () => this.highlights.addTag(workspace, id, tag, content));
   }
 
   async removeTag(
-    key: MessageKey,
+    workspace: string,
+    id: string,
     tag: { readonly user: string; readonly reaction: string },
   ): Promise<Highlight | undefined> {
-    return this.run("remove a tag", () => this.highlights.removeTag(key, tag));
+    return this.run("remove a tag", () => this.highlights.removeTag(workspace, id, tag));
   }
 
-  async updateHighlightText(key: MessageKey, text: string): Promise<boolean> {
-    return this.run("update a highlight's text", () => this.highlights.updateText(key, text));
+  async updateHighlightText(workspace: string, id: string, text: string): Promise<boolean> {
+    return this.run("update a highlight's text", () => this.highlights.updateText(workspace, id, text));
   }
 
-  async saveDraftRevision(key: WeeknoteKey, revision: NewRevision): Promise<Weeknote> {
-    return this.run("save a weeknote revision", () => this.weeknotes.saveDraftRevision(key, revision));
+  async saveDraftRevision(key: WeeknoteKey, revision: NewRevision, fence?: Fence): Promise<Weeknote> {
+    return this.run("save a weeknote revision", () => this.weeknotes.saveDraftRevision(key, revision, fence));
   }
 
   async getWeeknote(key: WeeknoteKey): Promise<Weeknote | undefined> {
@@ -155,8 +166,8 @@ export class SqliteStore implements Store {
     return this.run("list weeknotes", () => this.weeknotes.list(query));
   }
 
-  async setReviewMessage(key: WeeknoteKey, ref: PostedRef): Promise<void> {
-    this.run("record a review message", () => this.weeknotes.setReviewMessage(key, ref));
+  async setReviewMessage(key: WeeknoteKey, ref: PostedRef, fence?: Fence): Promise<void> {
+    this.run("record a review message", () => this.weeknotes.setReviewMessage(key, ref, fence));
   }
 
   async setPublished(key: WeeknoteKey, ref: PostedRef): Promise<void> {
@@ -191,16 +202,46 @@ export class SqliteStore implements Store {
     this.run("save a team", () => this.teams.save(settings));
   }
 
-  async listTeams(): Promise<TeamSettings[]> {
-    return this.run("list teams", () => this.teams.list());
+  async listTeams(workspace?: string): Promise<TeamSettings[]> {
+    return this.run("list teams", () => this.teams.list(workspace));
   }
 
-  async acquireLease(name: string, holder: string, nowMs: number, ttlMs: number): Promise<boolean> {
+  async acquireLease(name: string, holder: string, nowMs: number, ttlMs: number): Promise<Lease | undefined> {
     return this.run("acquire a lease", () => this.leases.acquire(name, holder, nowMs, ttlMs));
   }
 
-  async releaseLease(name: string, holder: string): Promise<void> {
-    this.run("release a lease", () => this.leases.release(name, holder));
+  async renewLease(lease: Fence, nowMs: number, ttlMs: number): Promise<Lease | undefined> {
+    return this.run("renew a lease", () => this.leases.renew(lease, nowMs, ttlMs));
+  }
+
+  async releaseLease(lease: Fence): Promise<void> {
+    this.run("release a lease", () => this.leases.release(lease));
+  }
+
+  async saveInstallation(installation: Installation): Promise<void> {
+    this.run("save an installation", () => this.installations.save(installation));
+  }
+
+  async getInstallation(platform: Platform, workspace: string): Promise<Installation | undefined> {
+    return this.run("read an installation", () => this.installations.get(platform, workspace));
+  }
+
+  async deleteInstallation(platform: Platform, workspace: string): Promise<boolean> {
+    return this.run("delete an installation", () => this.installations.delete(platform, workspace));
+  }
+
+  async saveConversationReference(reference: ConversationReference): Promise<void> {
+    this.run("save a conversation reference", () => this.references.save(reference));
+  }
+
+  async getConversationReference(
+    platform: Platform,
+    workspace: string,
+    conversationId: string,
+  ): Promise<ConversationReference | undefined> {
+    return this.run("read a conversation reference", () =>
+      this.references.get(platform, workspace, conversationId),
+    );
   }
 
   /** Runs `SELECT 1`. @throws BotError `store.unavailable` when closed or the file is unreadable. */

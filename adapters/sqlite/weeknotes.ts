@@ -1,49 +1,26 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { BotError } from "../../src/domain/errors.ts";
-import { parseWeeknoteDocument, type Revision, type Weeknote } from "../../src/domain/weeknote.ts";
-import type { NewRevision, PostedRef, Store, WeeknoteKey } from "../../src/ports/store.ts";
-import { refusal, refuseUnless, refusing } from "./errors.ts";
+import type { PostedRef } from "../../src/domain/message-ref.ts";
 import {
-  corruptUnless,
-  epochMs,
-  nullableText,
-  optionalString,
-  pairOrUndefined,
-  parseJson,
-  parseRow,
-} from "./rows.ts";
+  checkNewRevision,
+  checkRecord,
+  DecisionRecord,
+  PostedRefRecord,
+  WeeknoteKeyRecord,
+} from "../../src/domain/records.ts";
+import { parseWeeknoteDocument, type Revision, type Weeknote } from "../../src/domain/weeknote.ts";
+import type { Fence, NewRevision, WeeknoteKey, WeeknoteStore } from "../../src/ports/store.ts";
+import type { LeaseTable } from "./leases.ts";
+import { corruptUnless, epochMs, nullableText, parseJson, parseRow, postedRefOf } from "./rows.ts";
 
 /** A decision as the port declares it inline. */
-export type Decision = Parameters<Store["decideWeeknote"]>[1];
+export type Decision = Parameters<WeeknoteStore["decideWeeknote"]>[1];
 /** A weeknote query as the port declares it inline. */
-export type WeeknoteQuery = Parameters<Store["listWeeknotes"]>[0];
+export type WeeknoteQuery = Parameters<WeeknoteStore["listWeeknotes"]>[0];
 
-const RevisionInputSchema = z.object({
-  origin: z.enum(["llm", "offline", "human"]),
-  model: optionalString,
-  promptVersion: optionalString,
-  highlightIds: z.array(z.string()),
-  markdown: z.string(),
-  author: optionalString,
-  createdAtMs: epochMs,
-});
-
-const WeeknoteKeySchema = z.object({
-  workspace: z.string().min(1),
-  team: z.string().min(1),
-  // Weeks sort as text only in this exact form, and listWeeknotes relies on it.
-  week: z.string().regex(/^\d{4}-W\d{2}$/),
-});
-
-const DecisionSchema = z.object({
-  status: z.enum(["approved", "skipped"]),
-  by: z.string().min(1),
-  atMs: epochMs,
-  revision: z.number().int().min(1).optional(),
-});
-
-const PostedRefSchema = z.object({ channel: z.string().min(1), ts: z.string().min(1) });
+// records.ts has no schema for a list query; a limit that is not a count would reach SQL.
+const QueryRecord = z.object({ workspace: z.string(), team: z.string(), limit: z.number().int().min(0) });
 
 const WeeknoteRowSchema = z.object({
   id: z.number().int(),
@@ -54,10 +31,12 @@ const WeeknoteRowSchema = z.object({
   decided_by: nullableText,
   decided_revision: z.number().int().nullable(),
   decided_at_ms: epochMs.nullable(),
-  review_channel: nullableText,
-  review_ts: nullableText,
-  published_channel: nullableText,
-  published_ts: nullableText,
+  review_platform: nullableText,
+  review_conversation_id: nullableText,
+  review_message_id: nullableText,
+  published_platform: nullableText,
+  published_conversation_id: nullableText,
+  published_message_id: nullableText,
 });
 
 const RevisionRowSchema = z.object({
@@ -75,38 +54,44 @@ const RevisionRowSchema = z.object({
 type WeeknoteRow = z.infer<typeof WeeknoteRowSchema>;
 
 const WEEKNOTE_COLUMNS = `id, workspace, team, week, status, decided_by, decided_revision, decided_at_ms,
-  review_channel, review_ts, published_channel, published_ts`;
+  review_platform, review_conversation_id, review_message_id,
+  published_platform, published_conversation_id, published_message_id`;
 const REVISION_COLUMNS = `number, origin, model, prompt_version, highlight_ids, document, markdown, author,
   created_at_ms`;
 const BY_KEY = "workspace = :workspace AND team = :team AND week = :week";
 
 /**
- * The weeknotes and weeknote_revisions tables. Methods are synchronous and must run inside
- * SqliteStore's error translation; see the Store port for their contracts.
+ * The weeknotes and weeknote_revisions tables; review and published messages as three columns
+ * each (platform, conversation id, message id), all set or all NULL. Methods are synchronous and
+ * must run inside SqliteStore's error translation; see the WeeknoteStore port for their contracts.
  */
 export class WeeknoteTables {
   private readonly db: Database.Database;
+  private readonly leases: LeaseTable;
   private readonly sql: ReturnType<typeof prepare>;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, leases: LeaseTable) {
     this.db = db;
+    this.leases = leases;
     this.sql = prepare(db);
   }
 
   /**
-   * Adds a revision numbered one past the latest, creating the draft when missing.
-   * @throws BotError `store.corrupt` before writing when the key or revision is invalid or the
-   *   document is for another week; `weeknote.bad_transition` when the weeknote is not a draft.
+   * Adds a revision numbered one past the latest, creating the draft when missing; with `fence`,
+   * only while that lease still has that token, checked in the same immediate transaction.
+   * @throws BotError `store.invalid` before writing when the key, revision or fence is invalid or
+   *   the document is for another week; `lease.lost` when the fence no longer holds;
+   *   `weeknote.bad_transition` when the weeknote is not a draft.
    */
-  saveDraftRevision(key: WeeknoteKey, revision: NewRevision): Weeknote {
-    refuseUnless(WeeknoteKeySchema, key, "weeknote key");
-    refuseUnless(RevisionInputSchema, revision, "revision");
-    const document = refusing("revision document", () => parseWeeknoteDocument(revision.document));
-    if (document.week !== key.week) {
-      throw refusal(`Refusing to store a revision: its document is for ${document.week}, not ${key.week}`);
-    }
+  saveDraftRevision(key: WeeknoteKey, revision: NewRevision, fence?: Fence): Weeknote {
+    checkRecord(WeeknoteKeyRecord, key, "weeknote key");
+    checkNewRevision(revision, key.week);
+    const document = parseWeeknoteDocument(revision.document);
     return this.db
       .transaction((): Weeknote => {
+        if (fence !== undefined) {
+          this.leases.assertHeld(fence);
+        }
         let row = this.row(key);
         if (row === undefined) {
           this.sql.insert.run(keyParams(key));
@@ -150,9 +135,11 @@ export class WeeknoteTables {
    * Decides a draft with one conditional UPDATE (a draft, and when `decision.revision` is given,
    * still at that latest revision), recording the latest revision as the decided one.
    * @returns the decided weeknote, or undefined when the condition did not hold or there is none.
+   * @throws BotError `store.invalid` when the key or decision is invalid.
    */
   decide(key: WeeknoteKey, decision: Decision): Weeknote | undefined {
-    refuseUnless(DecisionSchema, decision, "decision");
+    checkRecord(WeeknoteKeyRecord, key, "weeknote key");
+    checkRecord(DecisionRecord, decision, "decision");
     return this.db
       .transaction((): Weeknote | undefined => {
         const changed = this.sql.decide.run({
@@ -173,7 +160,7 @@ export class WeeknoteTables {
 
   /** A team's weeknotes, newest week first, each with only its latest revision. */
   list(query: WeeknoteQuery): Weeknote[] {
-    refuseUnless(z.object({ limit: z.number().int().min(0) }), query, "weeknote query");
+    checkRecord(QueryRecord, query, "weeknote query");
     return this.db.transaction(() =>
       this.sql.list.all(query.workspace, query.team, query.limit).map((raw) => {
         const row = parseRow(WeeknoteRowSchema, raw, "weeknote");
@@ -184,32 +171,35 @@ export class WeeknoteTables {
   }
 
   /**
-   * Records the review message of a weeknote in any status, replacing an earlier one.
-   * @throws BotError `weeknote.not_found` when there is no such weeknote.
+   * Records the review message of a weeknote in any status, replacing an earlier one; with
+   * `fence`, only while that lease still has that token (same transaction).
+   * @throws BotError `store.invalid` for an invalid ref or fence; `lease.lost`;
+   *   `weeknote.not_found` when there is no such weeknote.
    */
-  setReviewMessage(key: WeeknoteKey, ref: PostedRef): void {
-    refuseUnless(PostedRefSchema, ref, "review message");
-    const changed = this.sql.setReview.run({ ...keyParams(key), channel: ref.channel, ts: ref.ts }).changes;
-    if (changed === 0) {
-      throw notFound(key);
-    }
+  setReviewMessage(key: WeeknoteKey, ref: PostedRef, fence?: Fence): void {
+    checkRecord(PostedRefRecord, ref, "review message");
+    this.db
+      .transaction(() => {
+        if (fence !== undefined) {
+          this.leases.assertHeld(fence);
+        }
+        if (this.sql.setReview.run({ ...keyParams(key), ...refParams(ref) }).changes === 0) {
+          throw notFound(key);
+        }
+      })
+      .immediate();
   }
 
   /**
    * Records where an approved weeknote was published, replacing an earlier one.
-   * @throws BotError `weeknote.not_found` when there is no such weeknote;
-   *   `weeknote.bad_transition` when it is not approved.
+   * @throws BotError `store.invalid` for an invalid ref; `weeknote.not_found` when there is no
+   *   such weeknote; `weeknote.bad_transition` when it is not approved.
    */
   setPublished(key: WeeknoteKey, ref: PostedRef): void {
-    refuseUnless(PostedRefSchema, ref, "published message");
+    checkRecord(PostedRefRecord, ref, "published message");
     this.db
       .transaction(() => {
-        const changed = this.sql.setPublished.run({
-          ...keyParams(key),
-          channel: ref.channel,
-          ts: ref.ts,
-        }).changes;
-        if (changed > 0) {
+        if (this.sql.setPublished.run({ ...keyParams(key), ...refParams(ref) }).changes > 0) {
           return;
         }
         const row = this.row(key);
@@ -235,6 +225,10 @@ export class WeeknoteTables {
 
 function keyParams(key: WeeknoteKey) {
   return { workspace: key.workspace, team: key.team, week: key.week };
+}
+
+function refParams(ref: PostedRef) {
+  return { platform: ref.platform, conversation_id: ref.conversationId, message_id: ref.messageId };
 }
 
 function notFound(key: WeeknoteKey): BotError {
@@ -263,8 +257,18 @@ function toWeeknote(row: WeeknoteRow, revisionRows: readonly unknown[]): Weeknot
     status: row.status,
     revisions,
     approval,
-    review: pairOrUndefined(row.review_channel, row.review_ts, "weeknote review message"),
-    published: pairOrUndefined(row.published_channel, row.published_ts, "weeknote published message"),
+    review: postedRefOf(
+      row.review_platform,
+      row.review_conversation_id,
+      row.review_message_id,
+      "weeknote review message",
+    ),
+    published: postedRefOf(
+      row.published_platform,
+      row.published_conversation_id,
+      row.published_message_id,
+      "weeknote published message",
+    ),
   };
 }
 
@@ -311,9 +315,13 @@ function prepare(db: Database.Database) {
     list: db.prepare(
       `SELECT ${WEEKNOTE_COLUMNS} FROM weeknotes WHERE workspace = ? AND team = ? ORDER BY week DESC LIMIT ?`,
     ),
-    setReview: db.prepare(`UPDATE weeknotes SET review_channel = :channel, review_ts = :ts WHERE ${BY_KEY}`),
+    setReview: db.prepare(`
+      UPDATE weeknotes SET review_platform = :platform, review_conversation_id = :conversation_id,
+        review_message_id = :message_id
+      WHERE ${BY_KEY}`),
     setPublished: db.prepare(
-      `UPDATE weeknotes SET published_channel = :channel, published_ts = :ts
+      `UPDATE weeknotes SET published_platform = :platform,
+        published_conversation_id = :conversation_id, published_message_id = :message_id
        WHERE ${BY_KEY} AND status = 'approved'`,
     ),
   };

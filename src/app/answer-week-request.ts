@@ -1,80 +1,99 @@
+import type { Platform } from "../domain/message-ref.ts";
+import type { Answer, Notice } from "../domain/outcomes.ts";
 import { formatWeekKey, resolveWeek } from "../domain/week.ts";
-import type { Revision, Weeknote } from "../domain/weeknote.ts";
+import { approvedRevision } from "../domain/weeknote.ts";
 import type { Clock } from "../ports/clock.ts";
-import type { Store } from "../ports/store.ts";
-import { approvedRevision } from "./decide-draft.ts";
+import type { WeeknoteStore } from "../ports/store.ts";
 import type { TeamDirectory } from "./teams.ts";
 
 export interface AnswerDeps {
-  readonly store: Store;
+  readonly weeknotes: WeeknoteStore;
   readonly teams: TeamDirectory;
   readonly clock: Clock;
 }
 
-/** An answer: a line of text, and the approved note to show with it when there is one. */
-export interface Answer {
-  readonly text: string;
-  readonly note: { readonly weeknote: Weeknote; readonly revision: Revision } | undefined;
+/** A question, where it was asked, and the team it named if any. */
+export interface WeekQuestion {
+  readonly platform: Platform;
+  readonly workspace: string;
+  readonly conversationId?: string | undefined;
+  readonly team?: string | undefined;
+  readonly ask:
+    | { readonly kind: "last" }
+    | { readonly kind: "week"; readonly week: string }
+    | { readonly kind: "list" };
+}
+
+/**
+ * Answers "last week", "week 2026-W12" and "list" (SPEC §1 step 4) for the team the question is
+ * about (TeamDirectory.resolve), from the store alone: fast enough for an acknowledgement. Only
+ * approved text is shown as a note; a draft gets where it stands.
+ * @throws BotError `input.bad_week` for a week that cannot be read.
+ */
+export interface AnswerWeekRequest {
+  answer(question: WeekQuestion): Promise<Extract<Notice, { kind: "answer" | "team_problem" }>>;
 }
 
 const RECENT = 10;
+// How far back "last" looks for an approved note among the team's notes.
+const LAST_SEARCH = 50;
 
-/**
- * Answers "last week", "week 2026-W12" and "list" (SPEC §1 step 4) from the store alone, fast
- * enough for an acknowledgement. Only approved text is shown as a note; a draft gets where it
- * stands.
- * @throws BotError `input.bad_week` for a week that cannot be read.
- */
-export function createAnswerWeekRequest(deps: AnswerDeps) {
-  async function recent(workspace: string, limit: number): Promise<Weeknote[]> {
-    const team = await deps.teams.settingsFor(workspace);
-    return deps.store.listWeeknotes({ workspace, team: team.team, limit });
-  }
-
+export function createAnswerWeekRequest(deps: AnswerDeps): AnswerWeekRequest {
   return {
-    async last(workspace: string): Promise<Answer> {
-      const approved = (await recent(workspace, 50)).find((w) => w.status === "approved");
-      if (!approved) {
-        return { text: "No weeknote has been approved yet.", note: undefined };
+    async answer(question) {
+      const choice = await deps.teams.resolve({
+        platform: question.platform,
+        workspace: question.workspace,
+        conversationId: question.conversationId,
+        name: question.team,
+      });
+      if (choice.kind !== "team") {
+        return { kind: "team_problem", problem: choice };
       }
-      return {
-        text: `The latest approved weeknote, ${approved.week}:`,
-        note: { weeknote: approved, revision: approvedRevision(approved) },
-      };
-    },
-
-    async week(workspace: string, spec: string): Promise<Answer> {
-      const team = await deps.teams.settingsFor(workspace);
-      const week = formatWeekKey(resolveWeek(spec, deps.clock.now(), team.timezone).key);
-      const weeknote = await deps.store.getWeeknote({ workspace, team: team.team, week });
-      if (!weeknote) {
-        return { text: `There is no note for ${week}.`, note: undefined };
+      const team = choice.team;
+      const key = { workspace: team.workspace, team: team.team };
+      let answer: Answer;
+      switch (question.ask.kind) {
+        case "last": {
+          const notes = await deps.weeknotes.listWeeknotes({ ...key, limit: LAST_SEARCH });
+          const approved = notes.find((w) => w.status === "approved");
+          // The list holds only latest revisions; the approved one is read whole.
+          const whole = approved
+            ? await deps.weeknotes.getWeeknote({ ...key, week: approved.week })
+            : undefined;
+          answer = whole
+            ? { kind: "note", weeknote: whole, revision: approvedRevision(whole), latest: true }
+            : { kind: "none_approved" };
+          break;
+        }
+        case "week": {
+          const week = formatWeekKey(resolveWeek(question.ask.week, deps.clock.now(), team.timezone).key);
+          const weeknote = await deps.weeknotes.getWeeknote({ ...key, week });
+          if (!weeknote) {
+            answer = { kind: "no_note", week };
+          } else if (weeknote.status === "approved") {
+            answer = { kind: "note", weeknote, revision: approvedRevision(weeknote), latest: false };
+          } else if (weeknote.status === "skipped") {
+            answer = { kind: "skipped", week };
+          } else {
+            answer = { kind: "waiting", week, revisions: weeknote.revisions.length };
+          }
+          break;
+        }
+        case "list": {
+          const notes = await deps.weeknotes.listWeeknotes({ ...key, limit: RECENT });
+          answer = {
+            kind: "list",
+            notes: notes.map((w) => ({
+              week: w.week,
+              status: w.status,
+              title: w.revisions.at(-1)?.document.title,
+            })),
+          };
+          break;
+        }
       }
-      if (weeknote.status === "approved") {
-        return { text: `The ${week} weeknote:`, note: { weeknote, revision: approvedRevision(weeknote) } };
-      }
-      if (weeknote.status === "skipped") {
-        return { text: `${week} was skipped.`, note: undefined };
-      }
-      const revisions = weeknote.revisions.length;
-      return {
-        text: `The ${week} draft is waiting for approval (${revisions} revision${revisions === 1 ? "" : "s"} so far).`,
-        note: undefined,
-      };
-    },
-
-    async list(workspace: string): Promise<Answer> {
-      const notes = await recent(workspace, RECENT);
-      if (notes.length === 0) {
-        return { text: "There are no weeknotes yet.", note: undefined };
-      }
-      const lines = notes.map(
-        (w) =>
-          `• ${w.week}: ${w.status}${w.status === "approved" ? ` — ${w.revisions.at(-1)?.document.title ?? ""}` : ""}`,
-      );
-      return { text: ["Recent weeknotes:", ...lines].join("\n"), note: undefined };
+      return { kind: "answer", answer };
     },
   };
 }
-
-export type AnswerWeekRequest = ReturnType<typeof createAnswerWeekRequest>;

@@ -1,10 +1,18 @@
+import { asBotError } from "../domain/errors.ts";
 import type { Logger } from "../ports/logger.ts";
 
 /**
  * Work started after an acknowledgement (SPEC §4: nothing slow in the ack path). Tracks each task
  * so a graceful stop can wait for them, and logs failures instead of losing them.
  */
-export function createBackground(logger: Logger) {
+export interface Background {
+  /** Starts `task` now; never throws. */
+  run(name: string, task: () => Promise<void>): void;
+  /** Resolves when every task started so far has ended. */
+  idle(): Promise<void>;
+}
+
+export function createBackground(logger: Logger): Background {
   const running = new Set<Promise<void>>();
   return {
     /** Starts `task` now; never throws. */
@@ -12,11 +20,7 @@ export function createBackground(logger: Logger) {
       const promise = Promise.resolve()
         .then(task)
         .catch((error: unknown) => {
-          const code = (error as { code?: unknown }).code;
-          logger.error(
-            { task: name, code: typeof code === "string" ? code : "unexpected", err: error },
-            "background task failed",
-          );
+          logger.error({ task: name, code: asBotError(error).code, err: error }, "background task failed");
         })
         .finally(() => {
           running.delete(promise);
@@ -31,5 +35,3 @@ export function createBackground(logger: Logger) {
     },
   };
 }
-
-export type Background = ReturnType<typeof createBackground>;

@@ -1,11 +1,11 @@
-import { BotError, isBotError } from "../domain/errors.ts";
+import { asBotError, isBotError } from "../domain/errors.ts";
 import type { Highlight } from "../domain/highlight.ts";
 import { renderMarkdown } from "../domain/render-markdown.ts";
 import { formatWeekKey, type WeekWindow } from "../domain/week.ts";
 import type { Revision, Weeknote, WeeknoteDocument } from "../domain/weeknote.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
-import type { Store } from "../ports/store.ts";
+import type { Fence, HighlightStore, WeeknoteStore } from "../ports/store.ts";
 import type { Summariser } from "../ports/summariser.ts";
 
 export interface CompileWeeknoteDeps {
@@ -13,13 +13,15 @@ export interface CompileWeeknoteDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   /** When given, highlights and the draft revision are saved; when absent, nothing is stored. */
-  readonly store?: Store;
+  readonly store?: HighlightStore & WeeknoteStore;
 }
 
 export interface CompileWeeknoteInput {
   readonly workspace: string;
   readonly team: string;
   readonly teamName: string;
+  /** Whose voice the note speaks in (a personal team: "I"). Default "we". */
+  readonly voice?: "we" | "I";
   readonly window: WeekWindow;
   /**
    * The week's highlights; any outside `window` are left out, unless `fromStore` says the caller
@@ -29,10 +31,10 @@ export interface CompileWeeknoteInput {
   /** The highlights were read from the store: they are used as given and not saved again. */
   readonly fromStore?: boolean;
   /**
-   * Asked just before the draft is stored, after the (possibly slow) summary: false means this
-   * process no longer owns the job (its claim ran out and another took it), so nothing is stored.
+   * The lease of the job this draft is part of: the revision is stored only while the lease is
+   * still this holder's (another process that took the job over wins; this one stores nothing).
    */
-  readonly beforeSave?: () => Promise<boolean>;
+  readonly fence?: Fence;
   readonly seriesNumber?: string;
 }
 
@@ -47,8 +49,11 @@ export interface CompileWeeknoteOutput {
   readonly origin: Revision["origin"];
   /** The stored weeknote, when a store was given and the week was still open to drafts. */
   readonly weeknote: Weeknote | undefined;
-  /** Why the draft was not stored, when it was not (the week's note was already decided). */
-  readonly notStoredReason: string | undefined;
+  /**
+   * Why the draft was not stored, when it was not: no store given, nothing tagged, the week's
+   * note already decided, or the job's lease taken over by another process.
+   */
+  readonly notStored: "no_store" | "empty" | "decided" | "taken_over" | undefined;
 }
 
 /**
@@ -58,7 +63,7 @@ export interface CompileWeeknoteOutput {
  * but not stored.
  * @throws BotError from the summariser or the store.
  */
-export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
+export function createCompileWeeknote(deps: CompileWeeknoteDeps): CompileWeeknote {
   return async function compileWeeknote(input: CompileWeeknoteInput): Promise<CompileWeeknoteOutput> {
     const week = formatWeekKey(input.window.key);
     const highlights = input.highlights
@@ -70,6 +75,7 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
       week,
       teamName: input.teamName,
       teamKey: `${input.workspace}/${input.team}`,
+      ...(input.voice === undefined ? {} : { voice: input.voice }),
       highlights,
       ...(input.seriesNumber === undefined ? {} : { seriesNumber: input.seriesNumber }),
     });
@@ -77,15 +83,11 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
     const base = { week, highlights, document: result.document, markdown, origin: result.origin };
     const store = deps.store;
     if (!store) {
-      return { ...base, weeknote: undefined, notStoredReason: "no store" };
-    }
-
-    if (input.beforeSave && !(await input.beforeSave())) {
-      return { ...base, weeknote: undefined, notStoredReason: "another process took the job over" };
+      return { ...base, weeknote: undefined, notStored: "no_store" };
     }
     if (highlights.length === 0) {
       // An empty week is worth printing but not worth a stored draft nobody asked for.
-      return { ...base, weeknote: undefined, notStoredReason: "nothing was tagged" };
+      return { ...base, weeknote: undefined, notStored: "empty" };
     }
     if (!input.fromStore) {
       await store.saveHighlights(highlights);
@@ -93,18 +95,14 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
     const key = { workspace: input.workspace, team: input.team, week };
     const existing = await store.getWeeknote(key);
     if (existing && existing.status !== "draft") {
-      return {
-        ...base,
-        weeknote: existing,
-        notStoredReason: `the ${week} note is already ${existing.status}`,
-      };
+      return { ...base, weeknote: existing, notStored: "decided" };
     }
     const latest: Revision | undefined = existing?.revisions.at(-1);
     if (existing && latest?.markdown === markdown && latest.origin === result.origin) {
-      return { ...base, weeknote: existing, notStoredReason: undefined };
+      return { ...base, weeknote: existing, notStored: undefined };
     }
     try {
-      const weeknote = await store.saveDraftRevision(key, {
+      const revision = {
         origin: result.origin,
         model: result.model,
         promptVersion: result.promptVersion,
@@ -113,22 +111,28 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps) {
         markdown,
         author: undefined,
         createdAtMs: deps.clock.now(),
-      });
+      };
+      const weeknote = await (input.fence
+        ? store.saveDraftRevision(key, revision, input.fence)
+        : store.saveDraftRevision(key, revision));
       deps.logger.info(
         { week, revision: weeknote.revisions.length, highlights: highlights.length },
         "draft saved",
       );
-      return { ...base, weeknote, notStoredReason: undefined };
+      return { ...base, weeknote, notStored: undefined };
     } catch (error) {
       // Someone approved or skipped the week between our read and our write.
       if (isBotError(error, "weeknote.bad_transition")) {
-        return { ...base, weeknote: undefined, notStoredReason: error.message };
+        return { ...base, weeknote: undefined, notStored: "decided" };
       }
-      throw error instanceof BotError
-        ? error
-        : new BotError("store.unavailable", "Could not save the draft", { cause: error });
+      // Our lease ran out while we summarised and another process took the job over.
+      if (isBotError(error, "lease.lost")) {
+        deps.logger.warn({ week }, "draft not stored: another process took the job over");
+        return { ...base, weeknote: undefined, notStored: "taken_over" };
+      }
+      throw asBotError(error, "store.unavailable");
     }
   };
 }
 
-export type CompileWeeknote = ReturnType<typeof createCompileWeeknote>;
+export type CompileWeeknote = (input: CompileWeeknoteInput) => Promise<CompileWeeknoteOutput>;

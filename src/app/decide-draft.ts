@@ -1,203 +1,303 @@
-import { BotError } from "../domain/errors.ts";
+import { asBotError, BotError, isBotError } from "../domain/errors.ts";
+import type { DecisionOutcome, ReviewStatus, ReviewView } from "../domain/outcomes.ts";
 import { renderMarkdown } from "../domain/render-markdown.ts";
-import type { TeamSettings } from "../domain/team.ts";
+import type { EmojiAliases } from "../domain/sections.ts";
+import { type TeamSettings, voiceOf } from "../domain/team.ts";
 import { parseWeekKey, weekWindow } from "../domain/week.ts";
-import type { Revision, Weeknote, WeeknoteDocument } from "../domain/weeknote.ts";
-import type { ChatPlatform } from "../ports/chat.ts";
+import {
+  approvedRevision,
+  latestRevision,
+  type Weeknote,
+  type WeeknoteDocument,
+  type WeeknoteKey,
+} from "../domain/weeknote.ts";
+import type { ChatRouter } from "../ports/chat.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
-import type { Store, WeeknoteKey } from "../ports/store.ts";
+import type { HighlightStore, LeaseStore, WeeknoteStore } from "../ports/store.ts";
 import type { Summariser } from "../ports/summariser.ts";
 import { draftHighlights, teamSeriesNumber } from "./draft-weeknote.ts";
 import type { TeamDirectory } from "./teams.ts";
 
 export interface DecideDraftDeps {
-  readonly store: Store;
-  readonly chat: ChatPlatform;
+  readonly weeknotes: WeeknoteStore;
+  readonly highlights: HighlightStore;
+  readonly leases: LeaseStore;
+  readonly chat: ChatRouter;
   readonly teams: TeamDirectory;
   readonly summariser: Summariser;
+  readonly aliases: EmojiAliases;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Names this process in leases. */
   readonly holder: string;
 }
 
-/** Who acts on which draft; `revision` is the one the person saw, when known. */
+/** Who acts on which draft. */
 export interface DecisionRequest {
   readonly key: WeeknoteKey;
   readonly user: string;
-  readonly revision?: number;
+  /** The revision the person saw, when known: a decision on an older one is refused. */
+  readonly revision?: number | undefined;
+  /**
+   * The same request was started before and cut short (an inbox retry after a crash): an approval
+   * or skip this person already made is carried through (published, shown) instead of being
+   * reported as already decided.
+   */
+  readonly resumed?: boolean;
+}
+
+/**
+ * Approve, skip, edit and regenerate (SPEC §1 step 3). Only the team's approvers may act; every
+ * decision is a conditional update in the store, so a double click or two racing approvers make
+ * one decision. Each returns what happened as data (with the new review view), for the platform
+ * to show; the review message is updated here.
+ *
+ * Errors: a platform failure that may pass (`platform.unavailable`, `platform.rate_limited`) while
+ * publishing is thrown, so the inbox retries and the approval is carried through then; one that
+ * will not (not invited to the publish channel) gives `approved` with `published: false`.
+ */
+export interface DecideDraft {
+  approve(request: DecisionRequest): Promise<DecisionOutcome>;
+  skip(request: DecisionRequest): Promise<DecisionOutcome>;
+  /** The Markdown an editor starts from (the latest revision's), or why the person cannot edit. */
+  editableText(
+    request: DecisionRequest,
+  ): Promise<
+    | { readonly kind: "text"; readonly markdown: string }
+    | Extract<DecisionOutcome, { kind: "not_approver" | "not_found" }>
+  >;
+  /** Saves a person's text as a new revision and shows it in the review message. */
+  edit(request: DecisionRequest & { readonly markdown: string }): Promise<DecisionOutcome>;
+  /** Summarises the week again, given the previous text and the reason; one at a time per draft. */
+  regenerate(request: DecisionRequest & { readonly reason: string | undefined }): Promise<DecisionOutcome>;
 }
 
 const REGENERATE_LEASE_MS = 5 * 60_000;
+const PUBLISH_LEASE_MS = 60_000;
 
-/**
- * Approve, skip, edit and regenerate (SPEC §1 step 3). Only approvers may act; every decision is a
- * conditional update in the store, so a double click or two racing approvers make one decision.
- * Each returns a line for the person who acted.
- * @throws BotError `auth.not_approver`, `weeknote.not_found`.
- */
-export function createDecideDraft(deps: DecideDraftDeps) {
+type Loaded =
+  | { readonly kind: "ok"; readonly team: TeamSettings; readonly weeknote: Weeknote }
+  | Extract<DecisionOutcome, { kind: "not_approver" | "not_found" }>;
+
+export function createDecideDraft(deps: DecideDraftDeps): DecideDraft {
   let sequence = 0;
-  async function load(request: DecisionRequest): Promise<{ team: TeamSettings; weeknote: Weeknote }> {
-    const team = await deps.teams.settingsFor(request.key.workspace);
-    if (!team.approvers.includes(request.user)) {
-      throw new BotError("auth.not_approver", "Only the team's approvers can decide on drafts", {
-        hint: "Ask an approver, or one of them can add you in /weeknotes config",
+  // Each leased step holds its lease under its own name: a lease is re-entrant for its holder,
+  // so the process name alone would let a double submission in this process run twice.
+  const holder = () => {
+    sequence += 1;
+    return `${deps.holder}#${sequence}`;
+  };
+
+  async function load(request: DecisionRequest): Promise<Loaded> {
+    const week = request.key.week;
+    const team = await deps.teams.get(request.key.workspace, request.key.team);
+    if (!team?.approvers.includes(request.user)) {
+      return { kind: "not_approver", week };
+    }
+    const weeknote = await deps.weeknotes.getWeeknote(request.key);
+    return weeknote ? { kind: "ok", team, weeknote } : { kind: "not_found", week };
+  }
+
+  async function show(team: TeamSettings, weeknote: Weeknote, status: ReviewStatus): Promise<ReviewView> {
+    const view: ReviewView = { team, weeknote, revision: latestRevision(weeknote), status };
+    if (weeknote.review) {
+      await deps.chat.for(weeknote.review.platform).updateReview(view, weeknote.review);
+    }
+    return view;
+  }
+
+  /** Posts an approved note once, even when two processes carry the same approval through. */
+  async function publish(team: TeamSettings, key: WeeknoteKey): Promise<boolean> {
+    const lease = await deps.leases.acquireLease(
+      `publish:${key.workspace}:${key.team}:${key.week}`,
+      holder(),
+      deps.clock.now(),
+      PUBLISH_LEASE_MS,
+    );
+    if (!lease) {
+      throw new BotError("store.conflict", `Another process is publishing the ${key.week} note`, {
+        retryable: true,
       });
     }
-    const weeknote = await deps.store.getWeeknote(request.key);
-    if (!weeknote) {
-      throw new BotError("weeknote.not_found", `There is no ${request.key.week} note`);
+    try {
+      const weeknote = await deps.weeknotes.getWeeknote(key);
+      if (weeknote?.status !== "approved") {
+        return false;
+      }
+      if (weeknote.published) {
+        return true;
+      }
+      const ref = await deps.chat.for(team.platform).publish(team, weeknote, approvedRevision(weeknote));
+      await deps.weeknotes.setPublished(key, ref);
+      return true;
+    } catch (error) {
+      const failure = asBotError(error);
+      if (failure.retryable) {
+        throw failure;
+      }
+      // The approval stands; the approver hears that the note is not posted and why.
+      deps.logger.error({ week: key.week, code: failure.code }, "publish failed");
+      return false;
+    } finally {
+      await deps.leases.releaseLease(lease);
     }
-    return { team, weeknote };
   }
 
-  async function personName(workspace: string, user: string): Promise<string> {
-    return deps.chat.decodeText(workspace, `<@${user}>`);
-  }
-
-  async function showOutcome(
-    team: TeamSettings,
-    weeknote: Weeknote,
-    outcome: string | undefined,
-  ): Promise<void> {
-    const revision = latest(weeknote);
-    if (weeknote.review) {
-      await deps.chat.updateReview({ team, weeknote, revision, outcome }, weeknote.review);
+  async function decide(request: DecisionRequest, status: "approved" | "skipped"): Promise<DecisionOutcome> {
+    const loaded = await load(request);
+    if (loaded.kind !== "ok") {
+      return loaded;
     }
-  }
-
-  async function decide(request: DecisionRequest, status: "approved" | "skipped"): Promise<string> {
-    // Loading checks the approver and that the weeknote exists before the conditional update.
-    const { team } = await load(request);
-    const decided = await deps.store.decideWeeknote(request.key, {
+    const week = request.key.week;
+    let decided = await deps.weeknotes.decideWeeknote(request.key, {
       status,
       by: request.user,
       atMs: deps.clock.now(),
       ...(request.revision === undefined ? {} : { revision: request.revision }),
     });
     if (!decided) {
-      const now = await deps.store.getWeeknote(request.key);
-      return now && now.status !== "draft"
-        ? `The ${request.key.week} note was already ${now.status}.`
-        : `The ${request.key.week} draft changed since you saw it: look at the new revision first.`;
+      const now = await deps.weeknotes.getWeeknote(request.key);
+      const ours = request.resumed && now?.status === status && now.approval?.by === request.user;
+      if (!ours || !now) {
+        return now && now.status !== "draft"
+          ? { kind: "already_decided", week, status: now.status }
+          : { kind: "changed", week, revision: now?.revisions.at(-1)?.number };
+      }
+      decided = now;
     }
-    const name = await personName(request.key.workspace, request.user);
     if (status === "skipped") {
-      await showOutcome(team, decided, `Skipped by ${name}.`);
-      return `Skipped ${request.key.week}.`;
+      return {
+        kind: "skipped",
+        week,
+        view: await show(loaded.team, decided, { kind: "skipped", by: request.user }),
+      };
     }
-    let where = "";
-    try {
-      const ref = await deps.chat.publish(team, decided, approvedRevision(decided));
-      await deps.store.setPublished(request.key, ref);
-      where = " and published it";
-    } catch (error) {
-      // The approval stands; publishing can be retried by an operator.
-      deps.logger.error(
-        { week: request.key.week, code: error instanceof BotError ? error.code : "unexpected" },
-        "publish failed",
-      );
-      where = ", but I could not post it to the publish channel: check that I am invited there";
-    }
-    await showOutcome(team, decided, `Approved by ${name}.`);
-    return `Approved ${request.key.week}${where}.`;
+    const published = await publish(loaded.team, request.key);
+    const view = await show(loaded.team, (await deps.weeknotes.getWeeknote(request.key)) ?? decided, {
+      kind: "approved",
+      by: request.user,
+    });
+    return { kind: "approved", week, published, view };
   }
 
   return {
-    approve: (request: DecisionRequest) => decide(request, "approved"),
-    skip: (request: DecisionRequest) => decide(request, "skipped"),
+    approve: (request) => decide(request, "approved"),
+    skip: (request) => decide(request, "skipped"),
 
-    /** The Markdown an editor starts from: the latest revision's. */
-    async editableText(request: DecisionRequest): Promise<string> {
-      const { weeknote } = await load(request);
-      return latest(weeknote).markdown;
+    async editableText(request) {
+      const loaded = await load(request);
+      return loaded.kind === "ok"
+        ? { kind: "text", markdown: latestRevision(loaded.weeknote).markdown }
+        : loaded;
     },
 
-    /** Saves a person's text as a new revision and shows it in the review message. */
-    async edit(request: DecisionRequest & { readonly markdown: string }): Promise<string> {
-      const { team, weeknote } = await load(request);
-      const previous = latest(weeknote);
-      const name = await personName(request.key.workspace, request.user);
-      const document = documentFromMarkdown(previous.document, request.markdown, `Edited by ${name}.`);
-      const saved = await deps.store.saveDraftRevision(request.key, {
-        origin: "human",
-        model: undefined,
-        promptVersion: undefined,
-        highlightIds: previous.highlightIds,
-        document,
-        // A person's text is kept as they wrote it, not re-rendered (and re-escaped).
-        markdown: request.markdown.replace(/\r\n/g, "\n").trim(),
-        author: request.user,
-        createdAtMs: deps.clock.now(),
-      });
-      await showOutcome(team, saved, undefined);
-      return `Saved your edit of ${request.key.week} as revision ${latest(saved).number}.`;
+    async edit(request) {
+      const loaded = await load(request);
+      if (loaded.kind !== "ok") {
+        return loaded;
+      }
+      const week = request.key.week;
+      if (loaded.weeknote.status !== "draft") {
+        return { kind: "already_decided", week, status: loaded.weeknote.status };
+      }
+      const previous = latestRevision(loaded.weeknote);
+      // A person's text is kept as they wrote it, not re-rendered (and re-escaped).
+      const markdown = request.markdown.replace(/\r\n/g, "\n").trim();
+      let saved = loaded.weeknote;
+      // A retry of an edit already saved adds no second revision.
+      if (
+        !(previous.origin === "human" && previous.author === request.user && previous.markdown === markdown)
+      ) {
+        const editor = await deps.chat
+          .for(loaded.team.platform)
+          .personName(request.key.workspace, request.user);
+        try {
+          saved = await deps.weeknotes.saveDraftRevision(request.key, {
+            origin: "human",
+            model: undefined,
+            promptVersion: undefined,
+            highlightIds: previous.highlightIds,
+            document: documentFromMarkdown(previous.document, markdown, editor),
+            markdown,
+            author: request.user,
+            createdAtMs: deps.clock.now(),
+          });
+        } catch (error) {
+          if (isBotError(error, "weeknote.bad_transition")) {
+            const now = await deps.weeknotes.getWeeknote(request.key);
+            return { kind: "already_decided", week, status: now?.status ?? "removed" };
+          }
+          throw error;
+        }
+      }
+      const view = await show(loaded.team, saved, { kind: "open" });
+      return { kind: "edited", week, revision: view.revision.number, view };
     },
 
-    /** Summarises the week again, given the previous text and the reason; one at a time per draft. */
-    async regenerate(request: DecisionRequest & { readonly reason: string | undefined }): Promise<string> {
-      const { team } = await load(request);
-      const lease = `regenerate:${request.key.workspace}:${request.key.team}:${request.key.week}`;
-      // Each regeneration holds the lease under its own name: a lease is re-entrant for its holder,
-      // so the process name alone would let a double submission in this process run twice.
-      sequence += 1;
-      const holder = `${deps.holder}#${sequence}`;
-      if (!(await deps.store.acquireLease(lease, holder, deps.clock.now(), REGENERATE_LEASE_MS))) {
-        return `${request.key.week} is already being regenerated.`;
+    async regenerate(request) {
+      const loaded = await load(request);
+      if (loaded.kind !== "ok") {
+        return loaded;
+      }
+      const { team } = loaded;
+      const week = request.key.week;
+      const lease = await deps.leases.acquireLease(
+        `regenerate:${request.key.workspace}:${request.key.team}:${week}`,
+        holder(),
+        deps.clock.now(),
+        REGENERATE_LEASE_MS,
+      );
+      if (!lease) {
+        return { kind: "busy", week };
       }
       try {
         // Read again under the lease: a regeneration that finished meanwhile made a new revision.
-        const weeknote = await deps.store.getWeeknote(request.key);
+        const weeknote = await deps.weeknotes.getWeeknote(request.key);
         if (weeknote?.status !== "draft") {
-          return `The ${request.key.week} note was already ${weeknote?.status ?? "removed"}.`;
+          return { kind: "already_decided", week, status: weeknote?.status ?? "removed" };
         }
-        const previous = latest(weeknote);
+        const previous = latestRevision(weeknote);
         if (request.revision !== undefined && previous.number !== request.revision) {
-          return `The ${request.key.week} draft changed since you saw it (now revision ${previous.number}): look at it first.`;
+          return { kind: "changed", week, revision: previous.number };
         }
-        const window = weekWindow(parseWeekKey(request.key.week), team.timezone);
-        const highlights = await draftHighlights(deps.store, team, window);
-        const series = teamSeriesNumber(team, request.key.week);
+        const window = weekWindow(parseWeekKey(week), team.timezone);
+        const highlights = await draftHighlights(
+          { highlights: deps.highlights, weeknotes: deps.weeknotes, aliases: deps.aliases },
+          team,
+          window,
+        );
+        const series = teamSeriesNumber(team, week);
         const result = await deps.summariser.summarise({
-          week: request.key.week,
+          week,
           teamName: team.name,
           teamKey: `${team.workspace}/${team.team}`,
+          voice: voiceOf(team),
           highlights,
           previous: { markdown: previous.markdown, reason: request.reason },
           ...(series === undefined ? {} : { seriesNumber: series }),
         });
-        const saved = await deps.store.saveDraftRevision(request.key, {
-          origin: result.origin,
-          model: result.model,
-          promptVersion: result.promptVersion,
-          highlightIds: highlights.map((h) => h.id),
-          document: result.document,
-          markdown: renderMarkdown(result.document),
-          author: undefined,
-          createdAtMs: deps.clock.now(),
-        });
-        await showOutcome(team, saved, undefined);
-        return `Regenerated ${request.key.week} as revision ${latest(saved).number}.`;
+        const saved = await deps.weeknotes.saveDraftRevision(
+          request.key,
+          {
+            origin: result.origin,
+            model: result.model,
+            promptVersion: result.promptVersion,
+            highlightIds: highlights.map((h) => h.id),
+            document: result.document,
+            markdown: renderMarkdown(result.document),
+            author: undefined,
+            createdAtMs: deps.clock.now(),
+          },
+          lease,
+        );
+        const view = await show(team, saved, { kind: "open" });
+        return { kind: "regenerated", week, revision: view.revision.number, view };
       } finally {
-        await deps.store.releaseLease(lease, holder);
+        await deps.leases.releaseLease(lease);
       }
     },
   };
-}
-
-function latest(weeknote: Weeknote): Revision {
-  const revision = weeknote.revisions.at(-1);
-  if (!revision) {
-    throw new BotError("weeknote.not_found", `The ${weeknote.week} note has no revision`);
-  }
-  return revision;
-}
-
-/** The revision an approval names, else the latest. */
-export function approvedRevision(weeknote: Weeknote): Revision {
-  return weeknote.revisions.find((r) => r.number === weeknote.approval?.revision) ?? latest(weeknote);
 }
 
 /**
@@ -207,11 +307,10 @@ export function approvedRevision(weeknote: Weeknote): Revision {
 function documentFromMarkdown(
   previous: WeeknoteDocument,
   markdown: string,
-  footer: string,
+  editor: string,
 ): WeeknoteDocument {
-  const text = markdown.replace(/\r\n/g, "\n").trim();
-  const heading = /^#\s+(.+)\n?/.exec(text);
-  const body = heading ? text.slice(heading[0].length).trim() : text;
+  const heading = /^#\s+(.+)\n?/.exec(markdown);
+  const body = heading ? markdown.slice(heading[0].length).trim() : markdown;
   return {
     week: previous.week,
     title: heading?.[1]?.trim() || previous.title,
@@ -219,8 +318,6 @@ function documentFromMarkdown(
     intro: body,
     sections: [],
     intoNextWeek: [],
-    footer,
+    footer: `Edited by ${editor}.`,
   };
 }
-
-export type DecideDraft = ReturnType<typeof createDecideDraft>;

@@ -1,7 +1,11 @@
-import { isBotError } from "../domain/errors.ts";
+import { asBotError } from "../domain/errors.ts";
 import type { Highlight } from "../domain/highlight.ts";
+import type { PostedRef } from "../domain/message-ref.ts";
+import type { DraftOutcome, ReviewView } from "../domain/outcomes.ts";
+import { type EmojiAliases, EmojiSectionMap } from "../domain/sections.ts";
 import { seriesNumber } from "../domain/series.ts";
-import type { TeamSettings } from "../domain/team.ts";
+import { type TeamSettings, voiceOf } from "../domain/team.ts";
+import { selectTeamHighlights } from "../domain/team-highlights.ts";
 import {
   formatWeekKey,
   parseWeekKey,
@@ -10,41 +14,35 @@ import {
   weekWindow,
   windowOf,
 } from "../domain/week.ts";
-import type { Revision, Weeknote } from "../domain/weeknote.ts";
-import type { ChatPlatform } from "../ports/chat.ts";
+import type { ChatRouter } from "../ports/chat.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
-import type { PostedRef, Store } from "../ports/store.ts";
+import type { Fence, HighlightStore, WeeknoteStore } from "../ports/store.ts";
 import type { CompileWeeknote } from "./compile-weeknote.ts";
 
-export interface DraftWeeknoteDeps {
-  readonly store: Store;
-  readonly chat: ChatPlatform;
-  readonly compile: CompileWeeknote;
-  readonly clock: Clock;
-  readonly logger: Logger;
+/** What a team's drafts are read from. */
+export interface TeamHighlightSource {
+  readonly highlights: HighlightStore;
+  readonly weeknotes: WeeknoteStore;
+  readonly aliases: EmojiAliases;
 }
 
-/** What drafting did, with a line to tell whoever asked. */
-export type DraftOutcome =
-  | {
-      readonly kind: "posted";
-      readonly weeknote: Weeknote;
-      readonly revision: Revision;
-      readonly message: string;
-    }
-  | { readonly kind: "empty"; readonly message: string }
-  | { readonly kind: "decided"; readonly weeknote: Weeknote | undefined; readonly message: string }
-  | { readonly kind: "no_review_channel"; readonly message: string };
-
-/** The week's highlights a team's note may use: private ones only when the team allows it. */
-export async function teamHighlights(store: Store, team: TeamSettings, window: WeekWindow) {
-  const all = await store.listHighlights({
+/**
+ * The week's highlights a team's note may use (selectTeamHighlights: its source channels, typed
+ * text added for it, private ones only when it allows them, a personal team's members' tags,
+ * sections by its emoji map). `window` in the team's zone.
+ */
+export async function teamHighlights(
+  source: TeamHighlightSource,
+  team: TeamSettings,
+  window: WeekWindow,
+): Promise<Highlight[]> {
+  const all = await source.highlights.listHighlights({
     workspace: team.workspace,
     fromMs: window.startMs,
     toMs: window.endMs,
   });
-  return team.includePrivate ? all : all.filter((h) => !h.private);
+  return selectTeamHighlights(team, all, new EmojiSectionMap(team.emoji, source.aliases));
 }
 
 // How far back a highlight tagged after its week's note was decided is still carried forward.
@@ -53,21 +51,20 @@ const CARRY_WEEKS = 2;
 /**
  * What a team's draft of `window` is made from (SPEC §6): the week's highlights, plus highlights
  * of the previous weeks whose note was already approved or skipped when they were tagged (no
- * revision of any note cites them), so nothing tagged late is lost. Private ones only when the
- * team allows it.
+ * revision of any note cites them), so nothing tagged late is lost.
  */
 export async function draftHighlights(
-  store: Store,
+  source: TeamHighlightSource,
   team: TeamSettings,
   window: WeekWindow,
 ): Promise<Highlight[]> {
-  const own = await teamHighlights(store, team, window);
+  const own = await teamHighlights(source, team, window);
   const cited = new Set<string>();
   const candidates: Highlight[] = [];
   let key = window.key;
   for (let i = 0; i < CARRY_WEEKS; i += 1) {
     key = previousWeek(key);
-    const note = await store.getWeeknote({
+    const note = await source.weeknotes.getWeeknote({
       workspace: team.workspace,
       team: team.team,
       week: formatWeekKey(key),
@@ -76,7 +73,7 @@ export async function draftHighlights(
       for (const id of revision.highlightIds) cited.add(id);
     }
     if (note && note.status !== "draft") {
-      candidates.push(...(await teamHighlights(store, team, weekWindow(key, team.timezone))));
+      candidates.push(...(await teamHighlights(source, team, weekWindow(key, team.timezone))));
     }
   }
   const carried = candidates.filter((h) => !cited.has(h.id));
@@ -93,100 +90,106 @@ export function teamSeriesNumber(team: TeamSettings, week: string): string | und
     : undefined;
 }
 
+export interface DraftWeeknoteDeps extends TeamHighlightSource {
+  readonly chat: ChatRouter;
+  readonly compile: CompileWeeknote;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** The lease a scheduled draft runs under: its writes are fenced by it, and it is renewed before posting. */
+export interface DraftLease {
+  readonly fence: Fence;
+  /** Renews the lease right before the review is posted; false when it was lost meanwhile. */
+  readonly renew: () => Promise<boolean>;
+}
+
 /**
- * Drafts a team's note for the week holding now (or `window`) and posts it for review (SPEC §1
- * step 2–3). A week whose note was already approved or skipped is left alone; an existing review
- * message is updated in place rather than posted again.
+ * Drafts a team's note for a week (default: the week holding now in the team's zone) and posts it
+ * for review (SPEC §1 steps 2–3). A week whose note was already approved or skipped is left alone;
+ * an existing review message is updated in place rather than posted again; a review left behind
+ * in a team's old review channel loses its buttons. Under a `lease`, a process that lost it stores
+ * and posts nothing (`taken_over`).
+ * @throws BotError from the summariser, the store or the platform.
  */
-export function createDraftWeeknote(deps: DraftWeeknoteDeps) {
+export type DraftWeeknote = (
+  team: TeamSettings,
+  window?: WeekWindow,
+  options?: { readonly lease?: DraftLease },
+) => Promise<DraftOutcome>;
+
+export function createDraftWeeknote(deps: DraftWeeknoteDeps): DraftWeeknote {
   /** The buttons of a review message left behind in the old review channel go (best effort). */
-  async function retireReview(team: TeamSettings, weeknote: Weeknote, revision: Revision, ref: PostedRef) {
+  async function retireReview(view: ReviewView, ref: PostedRef): Promise<void> {
     try {
-      await deps.chat.updateReview(
-        { team, weeknote, revision, outcome: "The review moved to the team's new review channel." },
-        ref,
-      );
+      await deps.chat.for(ref.platform).updateReview({ ...view, status: { kind: "moved" } }, ref);
     } catch (error) {
       deps.logger.warn(
-        {
-          workspace: team.workspace,
-          week: weeknote.week,
-          code: isBotError(error) ? error.code : "unexpected",
-        },
+        { workspace: view.team.workspace, week: view.weeknote.week, code: asBotError(error).code },
         "could not update the old review message",
       );
     }
   }
 
-  return async function draftWeeknote(
-    team: TeamSettings,
-    window?: WeekWindow,
-    options: { readonly beforeSave?: () => Promise<boolean> } = {},
-  ): Promise<DraftOutcome> {
+  return async function draftWeeknote(team, window, options = {}) {
     const week = window ?? windowOf(deps.clock.now(), team.timezone);
     const weekKey = formatWeekKey(week.key);
     if (!team.reviewChannel) {
-      return {
-        kind: "no_review_channel",
-        message: "The team has no review channel yet: run `/weeknotes config`.",
-      };
+      return { kind: "no_review_channel", week: weekKey };
     }
     const key = { workspace: team.workspace, team: team.team, week: weekKey };
-    const existing = await deps.store.getWeeknote(key);
+    const existing = await deps.weeknotes.getWeeknote(key);
     if (existing && existing.status !== "draft") {
-      return {
-        kind: "decided",
-        weeknote: existing,
-        message: `The ${weekKey} note is already ${existing.status}.`,
-      };
+      return { kind: "decided", week: weekKey, status: existing.status };
     }
-    const highlights = await draftHighlights(deps.store, team, week);
+    const highlights = await draftHighlights(deps, team, week);
     if (highlights.length === 0) {
-      return { kind: "empty", message: `Nothing has been tagged for ${weekKey} yet, so there is no draft.` };
+      return { kind: "empty", week: weekKey };
     }
     const series = teamSeriesNumber(team, weekKey);
+    const lease = options.lease;
     const result = await deps.compile({
       workspace: team.workspace,
       team: team.team,
       teamName: team.name,
+      voice: voiceOf(team),
       window: week,
       highlights,
       fromStore: true,
-      ...(options.beforeSave ? { beforeSave: options.beforeSave } : {}),
+      ...(lease ? { fence: lease.fence } : {}),
       ...(series === undefined ? {} : { seriesNumber: series }),
     });
+    if (result.notStored === "taken_over") {
+      return { kind: "taken_over", week: weekKey };
+    }
     const weeknote = result.weeknote;
     const revision = weeknote?.revisions.at(-1);
     if (!weeknote || !revision || weeknote.status !== "draft") {
-      return {
-        kind: "decided",
-        weeknote: weeknote ?? existing,
-        message: `The ${weekKey} note was not drafted: ${result.notStoredReason ?? "it is already decided"}.`,
-      };
+      return { kind: "decided", week: weekKey, status: weeknote?.status ?? existing?.status };
     }
-    const view = { team, weeknote, revision, outcome: undefined };
+    if (lease && !(await lease.renew())) {
+      deps.logger.warn({ workspace: team.workspace, week: weekKey }, "lease lost before posting the review");
+      return { kind: "taken_over", week: weekKey };
+    }
+    const view: ReviewView = { team, weeknote, revision, status: { kind: "open" } };
+    const chat = deps.chat.for(team.platform);
     const previous = weeknote.review;
-    if (previous && previous.channel === team.reviewChannel) {
-      await deps.chat.updateReview(view, previous);
+    if (previous && previous.conversationId === team.reviewChannel && previous.platform === team.platform) {
+      await chat.updateReview(view, previous);
     } else {
       // First posting, or the team chose another review channel since: the draft goes there.
-      const ref = await deps.chat.postReview(view);
-      await deps.store.setReviewMessage(key, ref);
+      const ref = await chat.postReview(view);
+      await (lease
+        ? deps.weeknotes.setReviewMessage(key, ref, lease.fence)
+        : deps.weeknotes.setReviewMessage(key, ref));
       if (previous) {
-        await retireReview(team, weeknote, revision, previous);
+        await retireReview(view, previous);
       }
     }
     deps.logger.info(
-      { workspace: team.workspace, week: weekKey, revision: revision.number },
+      { workspace: team.workspace, team: team.team, week: weekKey, revision: revision.number },
       "draft posted for review",
     );
-    return {
-      kind: "posted",
-      weeknote,
-      revision,
-      message: `Drafted ${weekKey} from ${highlights.length} highlights and posted it for review.`,
-    };
+    return { kind: "posted", week: weekKey, weeknote, revision, highlights: highlights.length };
   };
 }
-
-export type DraftWeeknote = ReturnType<typeof createDraftWeeknote>;

@@ -1,11 +1,14 @@
-import type { Clock } from "../ports/clock.ts";
+import { asBotError } from "../domain/errors.ts";
+import type { Clock, Timers } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
-import type { InboxEvent, InboxOutcome, Store } from "../ports/store.ts";
+import type { InboxEvent, InboxOutcome, InboxStore } from "../ports/store.ts";
 
 export interface InboxWorkerDeps {
-  readonly store: Store;
-  readonly process: (event: InboxEvent) => Promise<InboxOutcome>;
+  readonly inbox: InboxStore;
+  /** Carries one event out; never throws (failures are outcomes). `logger` carries the event's correlation id. */
+  readonly process: (event: InboxEvent, logger: Logger) => Promise<InboxOutcome>;
   readonly clock: Clock;
+  readonly timers: Timers;
   readonly logger: Logger;
   /** This process's name in leases, unique per process. */
   readonly holder: string;
@@ -22,20 +25,30 @@ export interface InboxWorkerDeps {
  * outcome. Started at start-up it also resumes what a dead process left (its leases expire).
  * `kick()` wakes it at once after a new event was recorded.
  */
-export function createInboxWorker(deps: InboxWorkerDeps) {
+export interface InboxWorker {
+  /** Processes everything due now; resolves with how many events it handled. */
+  drain(): Promise<number>;
+  /** Runs a round now, or right after the current one; resolves when that round has ended. */
+  kick(): Promise<void>;
+  start(): void;
+  /** Stops polling and waits for the round in progress. */
+  stop(): Promise<void>;
+}
+
+export function createInboxWorker(deps: InboxWorkerDeps): InboxWorker {
   const leaseMs = deps.leaseMs ?? 60_000;
   const batch = deps.batch ?? 20;
   const pollMs = deps.pollMs ?? 1_000;
-  let timer: NodeJS.Timeout | undefined;
+  const logger = deps.logger.child({ component: "inbox" });
+  let cancelPoll: (() => void) | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = true;
 
-  /** Processes everything due now; resolves with how many events it handled. */
   async function drain(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const events = await deps.store.claimEvents({
+      const events = await deps.inbox.claimEvents({
         nowMs: deps.clock.now(),
         limit: batch,
         leaseMs,
@@ -45,8 +58,14 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
         return handled;
       }
       for (const event of events) {
-        const outcome = await deps.process(event);
-        await deps.store.finishEvent(event.workspace, event.eventId, outcome);
+        const eventLogger = logger.child({
+          correlationId: event.correlationId,
+          eventId: event.eventId,
+          kind: event.kind,
+        });
+        const outcome = await deps.process(event, eventLogger);
+        await deps.inbox.finishEvent(event.workspace, event.eventId, outcome);
+        eventLogger.info({ status: outcome.status, attempts: event.attempts }, "event processed");
         handled += 1;
       }
     }
@@ -56,12 +75,10 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
     if (stopped) {
       return;
     }
-    clearTimeout(timer);
-    timer = setTimeout(() => void kick(), delayMs);
-    timer.unref();
+    cancelPoll?.();
+    cancelPoll = deps.timers.after(delayMs, () => void kick());
   }
 
-  /** Runs a round now, or right after the current one. */
   function kick(): Promise<void> {
     if (running) {
       again = true;
@@ -73,7 +90,7 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
         try {
           await drain();
         } catch (error) {
-          deps.logger.error({ err: error }, "inbox round failed");
+          logger.error({ code: asBotError(error).code, err: error }, "inbox round failed");
         }
       } while (again && !stopped);
     })().finally(() => {
@@ -86,17 +103,14 @@ export function createInboxWorker(deps: InboxWorkerDeps) {
   return {
     drain,
     kick,
-    start(): void {
+    start() {
       stopped = false;
       void kick();
     },
-    /** Stops polling and waits for the round in progress. */
-    async stop(): Promise<void> {
+    async stop() {
       stopped = true;
-      clearTimeout(timer);
+      cancelPoll?.();
       await running;
     },
   };
 }
-
-export type InboxWorker = ReturnType<typeof createInboxWorker>;

@@ -1,18 +1,14 @@
-import {
-  assertScheduleIn,
-  cronExpression,
-  dueDraft,
-  dueWeekly,
-  scheduledInstant,
-} from "../domain/schedule.ts";
-import type { DraftSchedule, TeamSettings } from "../domain/team.ts";
-import { formatWeekKey, type WeekKey, type WeekWindow, weekOf, weekWindow } from "../domain/week.ts";
-import type { ChatPlatform } from "../ports/chat.ts";
-import type { Clock } from "../ports/clock.ts";
+import { asBotError } from "../domain/errors.ts";
+import type { DraftOutcome } from "../domain/outcomes.ts";
+import { assertScheduleIn, dueDraft, dueWeekly, scheduledInstant } from "../domain/schedule.ts";
+import type { TeamSettings } from "../domain/team.ts";
+import { formatWeekKey, type WeekKey, type WeekWindow, weekWindow } from "../domain/week.ts";
+import type { Weeknote } from "../domain/weeknote.ts";
+import type { ChatRouter } from "../ports/chat.ts";
+import type { Clock, Timers } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
-import type { Scheduler } from "../ports/scheduler.ts";
-import type { Store, WeeknoteKey } from "../ports/store.ts";
-import { type DraftOutcome, teamHighlights } from "./draft-weeknote.ts";
+import type { Lease, LeaseStore } from "../ports/store.ts";
+import { type DraftWeeknote, type TeamHighlightSource, teamHighlights } from "./draft-weeknote.ts";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -21,50 +17,37 @@ const DAY_MS = 24 * HOUR_MS;
 /** The weekly jobs the runner knows. */
 export type JobKind = "draft" | "reminder";
 
-/** The default reminder time, for callers that turn reminders on without choosing one: Thursday 15:00. */
-export const DEFAULT_REMINDER_SCHEDULE: DraftSchedule = { weekday: 4, hour: 15, minute: 0 };
-
-export interface ScheduleRunnerDeps {
-  readonly store: Store;
-  /** Every team to schedule, read afresh on each refresh and catch-up. Default `store.listTeams()`. */
-  readonly listTeams?: () => Promise<readonly TeamSettings[]>;
+export interface ScheduleRunnerDeps extends TeamHighlightSource {
+  readonly leases: LeaseStore;
+  /** Every team to schedule, read afresh on each sweep (TeamDirectory.all). */
+  readonly listTeams: () => Promise<readonly TeamSettings[]>;
   /** Drafts a team's week and posts it for review (createDraftWeeknote). */
-  readonly draft: (
-    team: TeamSettings,
-    window: WeekWindow,
-    options?: { readonly beforeSave?: () => Promise<boolean> },
-  ) => Promise<DraftOutcome>;
-  /** Only `postText` is used, for reminders. */
-  readonly chat: Pick<ChatPlatform, "postText">;
+  readonly draft: DraftWeeknote;
+  /** Reminders are told to the review channel through the team's platform. */
+  readonly chat: ChatRouter;
   readonly clock: Clock;
+  readonly timers: Timers;
   readonly logger: Logger;
   /** This process's name in leases, unique per process. */
   readonly holder: string;
-  /** Fires the jobs on time. Without one the runner only works when swept (catchUp, tick). */
-  readonly scheduler?: Scheduler;
   /**
    * How long a claim protects a job in progress, ms; when a winner crashes, another process takes
-   * the job over after this. Must be longer than the slowest draft. Default 15 minutes.
+   * the job over after this. Default 15 minutes.
    */
   readonly claimTtlMs?: number;
   /** How long a finished job's claim is kept as a "done" marker, ms. Default 8 days. */
   readonly doneTtlMs?: number;
   /** After a job failed here, how long this process leaves it before trying again, ms. Default 10 minutes. */
   readonly retryAfterMs?: number;
-  /**
-   * A team's reminder time ("nothing tagged yet" in the review channel), or undefined for none.
-   * Default {@link teamReminder}: the team's own optional `reminder` setting when its settings
-   * carry one, otherwise none (reminders are off by default). {@link DEFAULT_REMINDER_SCHEDULE}
-   * is the usual Thursday 15:00.
-   */
-  readonly reminders?: (team: TeamSettings) => DraftSchedule | undefined;
   /** How long after its time a missed reminder is still worth sending, ms. Default 6 hours. */
   readonly reminderGraceMs?: number;
+  /** How often the runner sweeps, ms; each sweep starts on a multiple of it (the minute). Default 60 000. */
+  readonly tickEveryMs?: number;
 }
 
 /** Why a job call did no work. */
 export type SkipReason =
-  /** The week already has a weeknote (draft, approved or skipped). */
+  /** The week already has a weeknote: decided, or a draft whose review was posted. */
   | "weeknote_exists"
   /** Another process holds the claim: it is working on the job, or finished it. */
   | "claimed_elsewhere"
@@ -76,6 +59,8 @@ export type SkipReason =
   | "no_review_channel"
   /** The job failed here a short while ago (see retryAfterMs). */
   | "backing_off"
+  /** This process lost its claim while it worked: another took the job over. */
+  | "taken_over"
   /** The runner was stopped. */
   | "stopped";
 
@@ -93,60 +78,69 @@ export type JobResult =
   | { readonly status: "skipped"; readonly job: JobKind; readonly week: string; readonly reason: SkipReason }
   | { readonly status: "failed"; readonly job: JobKind; readonly week: string; readonly code: string };
 
-/** How a runner is started. */
-export interface ScheduleRunnerStartOptions {
-  /** How often to re-read the teams and sweep for due work, ms. Default 60 000. */
-  readonly tickEveryMs?: number;
-}
-
 /**
  * Runs the weekly jobs of every team exactly once per (workspace, team, week, job) across
- * processes and replicas (SPEC §6, CASES C13, C14).
+ * processes and replicas (SPEC §6, CASES C13, C14), from a sweep every minute.
  *
- * - **Claim.** A job first looks for the week's weeknote (any status: then there is nothing to
- *   do), then claims the store lease `schedule:<job>:<workspace>:<team>:<week>` for `holder` for
- *   `claimTtlMs`. Only the winner works; a loser returns `skipped` quietly. After claiming it looks
- *   for the weeknote again. On success the lease is kept for `doneTtlMs` (8 days) as a done marker;
- *   on failure it is released so that a retry can run. A winner that crashes leaves its claim to
- *   expire after `claimTtlMs`, and the next sweep of any process takes the job over.
- * - **Fire and sweep.** The `scheduler` fires each team's draft (and reminder) at its local time;
- *   `catchUp()` runs every job whose time has passed this week and is not done. `start()` runs a
- *   tick (refresh, then catch-up) at once and every `tickEveryMs`, which covers start-up after
- *   downtime, a blocked event loop and node-cron's skipped spring-forward hour; the claim makes a
- *   fire and a sweep of the same job come out as one run.
- * - **Settings.** `refresh()` re-reads the teams and re-creates only the scheduler jobs whose time
- *   or zone changed, and the jobs use the latest settings read, so changes made in chat apply
- *   without a restart.
+ * - **Sweep.** Every `tickEveryMs` (on the minute) the runner reads the teams and runs, for each,
+ *   the draft of the current week once its time has passed in the team's zone, or a reminder whose
+ *   time passed less than `reminderGraceMs` ago while the draft is not yet due. The first sweep at
+ *   start() is the catch-up after downtime. Schedules are read in each team's IANA zone by the
+ *   rule of src/domain/schedule.ts (a time in a skipped hour runs when the clock jumps; a repeated
+ *   time runs at its first occurrence), so the host's time zone never matters. node-cron is not
+ *   used: under a host zone with daylight saving it spins through the repeated autumn hour, and the
+ *   sweep already gives everything it gave.
+ * - **Claim.** A job first looks for the week's weeknote (decided, or a draft already posted for
+ *   review: nothing to do), then claims the lease `schedule:<job>:<workspace>:<team>:<week>` for
+ *   `claimTtlMs`. Only the winner works, and its writes are fenced by the lease's token: a winner
+ *   paused past its claim, whose job another process took over, stores and posts nothing. On
+ *   success the lease is kept for `doneTtlMs` as a done marker; on failure it is released so a
+ *   retry can run; a winner that crashes leaves it to expire.
+ * - **Settings** changed in chat apply at the next sweep; `refresh()` sweeps at once.
  *
- * Times are UTC epoch ms from `clock`; schedules are read in each team's IANA zone by the rule of
- * src/domain/schedule.ts (a time in a skipped hour runs when the clock jumps; a repeated time runs
- * at its first occurrence).
+ * Times are UTC epoch ms from `clock`.
  */
-export function createScheduleRunner(deps: ScheduleRunnerDeps) {
+export interface ScheduleRunner {
+  /** Drafts `team`'s note of `week` once (see the claim rules) and posts it for review. Never throws. */
+  runDraftJob(team: TeamSettings, week: WeekKey | WeekWindow): Promise<JobResult>;
+  /** Reminds `team` once for `week` when nothing is tagged yet. Never throws. */
+  runReminderJob(team: TeamSettings, week: WeekKey | WeekWindow): Promise<JobResult>;
+  /**
+   * One sweep: every due job of every team. Resolves when the jobs it started have ended.
+   * @throws BotError `store.*` when the teams cannot be read.
+   */
+  catchUp(): Promise<JobResult[]>;
+  /** Sweeps now in the background (after settings changed); logs rather than throws. */
+  refresh(): void;
+  /** Resolves when every job and sweep started so far has ended. */
+  idle(): Promise<void>;
+  /** Starts sweeping: one sweep now (resolved when its teams are read), then one on every tick. */
+  start(): Promise<void>;
+  /** Stops the sweeps and waits for jobs in progress. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
   const claimTtlMs = deps.claimTtlMs ?? 15 * MINUTE_MS;
   const doneTtlMs = deps.doneTtlMs ?? 8 * DAY_MS;
   const retryAfterMs = deps.retryAfterMs ?? 10 * MINUTE_MS;
   const reminderGraceMs = deps.reminderGraceMs ?? 6 * HOUR_MS;
-  const listTeams = deps.listTeams ?? (() => deps.store.listTeams());
-  const reminders = deps.reminders ?? teamReminder;
+  const tickEveryMs = deps.tickEveryMs ?? MINUTE_MS;
   const logger = deps.logger.child({ component: "schedule" });
 
-  /** Latest settings per team key, as read by the last refresh. */
-  let teams = new Map<string, TeamSettings>();
-  /** Scheduler job id → the `cron@zone` it was set with. */
-  const scheduled = new Map<string, string>();
   /** Lease name → until when (UTC ms) this runner knows the job is done. */
   const done = new Map<string, number>();
   /** Lease name → until when (UTC ms) this runner leaves a failed job alone. */
   const failed = new Map<string, number>();
   /** Lease name → the job call in progress here. */
   const inFlight = new Map<string, Promise<JobResult>>();
-  /** Sweeps and fires in progress, for idle() and stop(). */
+  /** Sweeps and jobs in progress, for idle() and stop(). */
   const running = new Set<Promise<unknown>>();
   /** Teams whose bad settings were already logged, by `teamKey|signature`. */
   const warned = new Set<string>();
-  let timer: ReturnType<typeof setInterval> | undefined;
+  let cancelTick: (() => void) | undefined;
   let stopped = false;
+  let started = false;
 
   function track<T>(promise: Promise<T>): Promise<T> {
     running.add(promise);
@@ -155,15 +149,16 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps) {
   }
 
   /**
-   * Claims, runs and records one job. `work` runs only for the claim's winner and resolves with
-   * what goes into the result, or with a skip reason when the job cannot be done now after all
-   * (then the claim is released and nothing is remembered). Never rejects.
+   * Claims, runs and records one job. `work` runs only for the claim's winner, with its lease, and
+   * resolves with what goes into the result, or with a skip reason when the job cannot be done
+   * after all (then the claim is released and nothing is remembered). Never rejects.
    */
   function runJob(
     job: JobKind,
     team: TeamSettings,
     window: WeekWindow,
-    work: () => Promise<{ outcome: DraftOutcome | undefined; posted: boolean } | SkipReason>,
+    finished: (weeknote: Weeknote) => boolean,
+    work: (lease: Lease) => Promise<{ outcome: DraftOutcome | undefined; posted: boolean } | SkipReason>,
   ): Promise<JobResult> {
     const week = formatWeekKey(window.key);
     const name = leaseName(job, team, week);
@@ -184,41 +179,51 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps) {
     if ((failed.get(name) ?? 0) > now) {
       return Promise.resolve(skipped("backing_off"));
     }
-    const key: WeeknoteKey = { workspace: team.workspace, team: team.team, week };
+    const key = { workspace: team.workspace, team: team.team, week };
     const fields = { workspace: team.workspace, team: team.team, week, job };
+    const isFinished = async () => {
+      const weeknote = await deps.weeknotes.getWeeknote(key);
+      return weeknote !== undefined && finished(weeknote);
+    };
     const markDone = async (): Promise<void> => {
       const at = deps.clock.now();
       done.set(name, at + doneTtlMs);
-      if (!(await deps.store.acquireLease(name, deps.holder, at, doneTtlMs))) {
+      if (!(await deps.leases.acquireLease(name, deps.holder, at, doneTtlMs))) {
         logger.warn(fields, "job finished after its claim expired and another process took it");
       }
     };
 
     const call = (async (): Promise<JobResult> => {
+      let lease: Lease | undefined;
       try {
-        if (await deps.store.getWeeknote(key)) {
+        if (await isFinished()) {
           done.set(name, now + doneTtlMs);
           return skipped("weeknote_exists");
         }
-        if (!(await deps.store.acquireLease(name, deps.holder, deps.clock.now(), claimTtlMs))) {
+        lease = await deps.leases.acquireLease(name, deps.holder, deps.clock.now(), claimTtlMs);
+        if (!lease) {
           logger.debug(fields, "job claimed by another process");
           return skipped("claimed_elsewhere");
         }
       } catch (error) {
         // Nothing claimed: the next sweep tries again.
-        const code = errorCode(error);
+        const code = asBotError(error).code;
         logger.error({ ...fields, code, err: error }, `could not claim scheduled ${job}`);
         return { status: "failed", job, week, code };
       }
       try {
-        // A crashed or slow winner may have drafted before its claim ran out.
-        if (await deps.store.getWeeknote(key)) {
+        // A crashed or slow winner may have finished before its claim ran out.
+        if (await isFinished()) {
           await markDone();
           return skipped("weeknote_exists");
         }
-        const result = await work();
+        const result = await work(lease);
+        if (result === "taken_over") {
+          // The lease is another process's now: nothing to release or mark.
+          return skipped(result);
+        }
         if (typeof result === "string") {
-          await deps.store.releaseLease(name, deps.holder);
+          await deps.leases.releaseLease(lease);
           return skipped(result);
         }
         await markDone();
@@ -228,14 +233,17 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps) {
         );
         return { status: "done", job, week, ...result };
       } catch (error) {
-        const code = errorCode(error);
+        const code = asBotError(error).code;
         failed.set(name, deps.clock.now() + retryAfterMs);
         logger.error({ ...fields, code, err: error }, `scheduled ${job} failed`);
         try {
-          await deps.store.releaseLease(name, deps.holder);
+          await deps.leases.releaseLease(lease);
         } catch (releaseError) {
           // The claim then expires after claimTtlMs instead.
-          logger.warn({ ...fields, code: errorCode(releaseError) }, "could not release a failed job's claim");
+          logger.warn(
+            { ...fields, code: asBotError(releaseError).code },
+            "could not release a failed job's claim",
+          );
         }
         return { status: "failed", job, week, code };
       }
@@ -244,45 +252,57 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps) {
     return track(call);
   }
 
-  /**
-   * Drafts `team`'s note of `week` once (see the runner's claim rules) and posts it for review.
-   * Never throws: a failure is logged, its claim released, and returned as `failed`.
-   */
   function runDraftJob(team: TeamSettings, week: WeekKey | WeekWindow): Promise<JobResult> {
     const window = toWindow(week, team.timezone);
-    return runJob("draft", team, window, async () => {
-      const name = leaseName("draft", team, formatWeekKey(window.key));
-      // A winner that was slow rather than dead must not overwrite the draft of the process that
-      // took its expired claim over: it renews the claim before storing, or gives up.
-      const beforeSave = () => deps.store.acquireLease(name, deps.holder, deps.clock.now(), claimTtlMs);
-      const outcome = await deps.draft(team, window, { beforeSave });
-      return outcome.kind === "no_review_channel" ? "no_review_channel" : { outcome, posted: false };
+    // A draft whose review was never posted (its process died in between) is not finished.
+    const finished = (w: Weeknote) => w.status !== "draft" || w.review !== undefined;
+    return runJob("draft", team, window, finished, async (lease) => {
+      const renew = async () =>
+        (await deps.leases.renewLease(lease, deps.clock.now(), claimTtlMs)) !== undefined;
+      const outcome = await deps.draft(team, window, { lease: { fence: lease, renew } });
+      if (outcome.kind === "no_review_channel" || outcome.kind === "taken_over") {
+        return outcome.kind;
+      }
+      return { outcome, posted: false };
     });
   }
 
-  /**
-   * Reminds `team` once for `week`: when nothing is tagged in the week yet, posts "nothing tagged
-   * yet" to its review channel; otherwise posts nothing. Skipped when the week already has a
-   * weeknote. Claimed exactly once like a draft. Never throws.
-   */
   function runReminderJob(team: TeamSettings, week: WeekKey | WeekWindow): Promise<JobResult> {
     const window = toWindow(week, team.timezone);
-    return runJob("reminder", team, window, async () => {
-      const channel = team.reviewChannel;
-      if (!channel) {
-        return "no_review_channel";
-      }
-      const highlights = await teamHighlights(deps.store, team, window);
-      if (highlights.length > 0) {
-        return { outcome: undefined, posted: false };
-      }
-      await deps.chat.postText(team.workspace, channel, reminderText(team, window, deps.clock.now()));
-      return { outcome: undefined, posted: true };
-    });
+    return runJob(
+      "reminder",
+      team,
+      window,
+      () => true,
+      async (lease) => {
+        const channel = team.reviewChannel;
+        if (!channel) {
+          return "no_review_channel";
+        }
+        if ((await teamHighlights(deps, team, window)).length > 0) {
+          return { outcome: undefined, posted: false };
+        }
+        // A reminder cannot be taken back: only the claim's current holder posts it.
+        if (!(await deps.leases.renewLease(lease, deps.clock.now(), claimTtlMs))) {
+          return "taken_over";
+        }
+        const draftAtMs = scheduledInstant(team.draftSchedule, window.key, team.timezone);
+        await deps.chat.for(team.platform).tell(
+          team.workspace,
+          { conversationId: channel },
+          {
+            kind: "reminder",
+            team,
+            week: formatWeekKey(window.key),
+            draftAtMs: draftAtMs > deps.clock.now() ? draftAtMs : undefined,
+          },
+        );
+        return { outcome: undefined, posted: true };
+      },
+    );
   }
 
-  /** Runs every due job of the given teams; see catchUp. */
-  async function catchUpTeams(list: readonly TeamSettings[]): Promise<JobResult[]> {
+  async function sweep(list: readonly TeamSettings[]): Promise<JobResult[]> {
     const now = deps.clock.now();
     for (const memo of [done, failed]) {
       for (const [name, until] of memo) {
@@ -293,21 +313,18 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps) {
     }
     const perTeam = await Promise.all(
       list.map(async (team): Promise<JobResult[]> => {
-        const results: JobResult[] = [];
         try {
+          assertScheduleIn(team.draftSchedule, team.timezone);
           const draft = dueDraft(team, now);
           if (draft) {
-            results.push(await runDraftJob(team, draft.window));
-          } else {
-            const reminder = dueReminder(team, now);
-            if (reminder) {
-              results.push(await runReminderJob(team, reminder));
-            }
+            return [await runDraftJob(team, draft.window)];
           }
+          const reminder = dueReminder(team, now);
+          return reminder ? [await runReminderJob(team, reminder)] : [];
         } catch (error) {
           warnBadSettings(team, error);
+          return [];
         }
-        return results;
       }),
     );
     return perTeam.flat();
@@ -315,120 +332,52 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps) {
 
   /** This week's reminder window when it is due: past its time, within the grace, before the draft. */
   function dueReminder(team: TeamSettings, now: number): WeekWindow | undefined {
-    const schedule = reminders(team);
-    if (!schedule) {
+    if (!team.reminder) {
       return undefined;
     }
-    const due = dueWeekly(schedule, team.timezone, now);
+    assertScheduleIn(team.reminder, team.timezone);
+    const due = dueWeekly(team.reminder, team.timezone, now);
     return due && now < due.dueAtMs + reminderGraceMs ? due.window : undefined;
   }
 
-  /**
-   * Runs, for every team, the draft of the current week when its time has passed (in the team's
-   * zone) without a weeknote, and a reminder whose time passed less than `reminderGraceMs` ago
-   * while the draft is not yet due. Call at start-up (start() does, then every tick). Resolves when
-   * the jobs it started have ended; never throws on a job's failure.
-   * @throws BotError `store.*` when the teams cannot be read.
-   */
   async function catchUp(): Promise<JobResult[]> {
-    return catchUpTeams(await listTeams());
+    return sweep(await deps.listTeams());
   }
 
-  /**
-   * Re-reads the teams and brings the scheduler's jobs in line: sets the jobs of new teams and of
-   * teams whose time, zone or reminder changed, removes those of teams gone, leaves the rest
-   * running. Jobs already set pick up other setting changes (channels, approvers) at once.
-   * Call periodically (start() does) and after a team's settings change.
-   * @throws BotError `store.*` when the teams cannot be read.
-   */
-  async function refresh(): Promise<readonly TeamSettings[]> {
-    const list = await listTeams();
-    if (stopped) {
-      return list;
-    }
-    teams = new Map(list.map((team) => [teamKey(team), team]));
-    const wanted = new Map<
-      string,
-      { schedule: DraftSchedule; timezone: string; job: JobKind; key: string }
-    >();
-    for (const team of list) {
-      const key = teamKey(team);
-      const jobs: [JobKind, DraftSchedule | undefined][] = [
-        ["draft", team.draftSchedule],
-        ["reminder", reminders(team)],
-      ];
-      for (const [job, schedule] of jobs) {
-        if (!schedule) {
-          continue;
-        }
-        try {
-          assertScheduleIn(schedule, team.timezone);
-          wanted.set(`${job}:${key}`, { schedule, timezone: team.timezone, job, key });
-        } catch (error) {
-          warnBadSettings(team, error);
-        }
-      }
-    }
-    const scheduler = deps.scheduler;
-    if (!scheduler) {
-      return list;
-    }
-    for (const id of [...scheduled.keys()]) {
-      if (!wanted.has(id)) {
-        scheduler.remove(id);
-        scheduled.delete(id);
-      }
-    }
-    for (const [id, want] of wanted) {
-      const signature = `${cronExpression(want.schedule)}@${want.timezone}`;
-      if (scheduled.get(id) === signature) {
-        continue;
-      }
-      scheduler.set({
-        id,
-        schedule: want.schedule,
-        timezone: want.timezone,
-        run: (scheduledAtMs) => fire(want.job, want.key, scheduledAtMs),
-      });
-      scheduled.set(id, signature);
-    }
-    return list;
-  }
-
-  /** A scheduler firing: the job of the week holding the scheduled instant in the team's zone. */
-  async function fire(job: JobKind, key: string, scheduledAtMs: number): Promise<void> {
-    const team = teams.get(key);
-    if (!team) {
-      return;
-    }
-    const window = weekWindow(weekOf(scheduledAtMs, team.timezone), team.timezone);
-    await (job === "draft" ? runDraftJob(team, window) : runReminderJob(team, window));
-  }
-
-  /** Refreshes, then sweeps for due work in the background; logs rather than throws. */
+  /** Reads the teams, then sweeps in the background; logs rather than throws. */
   async function tick(): Promise<void> {
     try {
-      const list = await refresh();
+      const list = await deps.listTeams();
       if (!stopped) {
-        void track(catchUpTeams(list));
+        void track(sweep(list));
       }
     } catch (error) {
-      logger.error({ code: errorCode(error), err: error }, "schedule refresh failed");
+      logger.error({ code: asBotError(error).code, err: error }, "could not read the teams to schedule");
     }
+  }
+
+  function scheduleTick(): void {
+    if (stopped) {
+      return;
+    }
+    // On the minute, so a draft due at 14:00 runs within a second or so of it.
+    const delay = tickEveryMs - (deps.clock.now() % tickEveryMs);
+    cancelTick = deps.timers.after(delay, () => {
+      void track(tick()).finally(scheduleTick);
+    });
   }
 
   function warnBadSettings(team: TeamSettings, error: unknown): void {
-    const signature = `${teamKey(team)}|${JSON.stringify([team.timezone, team.draftSchedule])}`;
+    const signature = `${team.workspace}:${team.team}|${JSON.stringify([team.timezone, team.draftSchedule, team.reminder])}`;
     if (!warned.has(signature)) {
       warned.add(signature);
       logger.warn(
-        { workspace: team.workspace, team: team.team, code: errorCode(error) },
+        { workspace: team.workspace, team: team.team, code: asBotError(error).code },
         "team has a schedule or time zone that cannot be used; not scheduled",
       );
     }
   }
 
-  /** Resolves when every job and sweep started so far has ended. */
   async function idle(): Promise<void> {
     while (running.size > 0) {
       await Promise.allSettled([...running]);
@@ -439,48 +388,29 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps) {
     runDraftJob,
     runReminderJob,
     catchUp,
-    refresh,
     idle,
 
-    /**
-     * Starts scheduling: a tick now (refresh, which sets the scheduler's jobs, then catch-up in
-     * the background) and one every `tickEveryMs`. Resolves after the first refresh.
-     */
-    async start(options: ScheduleRunnerStartOptions = {}): Promise<void> {
-      stopped = false;
-      clearInterval(timer);
-      timer = setInterval(() => void tick(), options.tickEveryMs ?? MINUTE_MS);
-      timer.unref();
-      await tick();
+    refresh() {
+      if (started && !stopped) {
+        void track(tick());
+      }
     },
 
-    /** Stops the ticks and the scheduler's jobs, then waits for jobs in progress. Safe to call twice. */
-    async stop(): Promise<void> {
+    async start() {
+      stopped = false;
+      started = true;
+      cancelTick?.();
+      await track(tick());
+      scheduleTick();
+    },
+
+    async stop() {
       stopped = true;
-      clearInterval(timer);
-      timer = undefined;
-      deps.scheduler?.stop();
-      scheduled.clear();
+      cancelTick?.();
+      cancelTick = undefined;
       await idle();
     },
   };
-}
-
-export type ScheduleRunner = ReturnType<typeof createScheduleRunner>;
-
-/**
- * A team's reminder time from an optional `reminder: {weekday, hour, minute}` field of its stored
- * settings, for when TeamSettings gains one; undefined when there is none or it is not a schedule.
- */
-export function teamReminder(team: TeamSettings): DraftSchedule | undefined {
-  const value: unknown = (team as TeamSettings & { readonly reminder?: unknown }).reminder;
-  if (typeof value !== "object" || value === null) {
-    return undefined;
-  }
-  const { weekday, hour, minute } = value as Record<string, unknown>;
-  return typeof weekday === "number" && typeof hour === "number" && typeof minute === "number"
-    ? { weekday, hour, minute }
-    : undefined;
 }
 
 /** The store lease that claims one job of one team's week. */
@@ -492,35 +422,8 @@ export function leaseName(
   return `schedule:${job}:${encodeURIComponent(team.workspace)}:${encodeURIComponent(team.team)}:${week}`;
 }
 
-function teamKey(team: Pick<TeamSettings, "workspace" | "team">): string {
-  return `${encodeURIComponent(team.workspace)}:${encodeURIComponent(team.team)}`;
-}
-
 function toWindow(week: WeekKey | WeekWindow, zone: string): WeekWindow {
   return "startMs" in week && week.zone === zone
     ? week
     : weekWindow("startMs" in week ? week.key : week, zone);
-}
-
-const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-/** The reminder's text: the week, the emoji to use and when the draft will be made (if still ahead). */
-function reminderText(team: TeamSettings, window: WeekWindow, nowMs: number): string {
-  const emoji = team.emoji.find(([, section]) => section === "highlights")?.[0] ?? "star";
-  const { weekday, hour, minute } = team.draftSchedule;
-  const draftAt = scheduledInstant(team.draftSchedule, window.key, team.timezone);
-  const when =
-    draftAt > nowMs
-      ? ` before the draft on ${WEEKDAYS[weekday - 1] ?? "Friday"} at ${pad(hour)}:${pad(minute)}`
-      : "";
-  return `Nothing has been tagged for ${formatWeekKey(window.key)} yet. React with :${emoji}: to messages worth a mention in the weeknote${when}.`;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, "0");
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" ? code : "unexpected";
 }

@@ -1,58 +1,206 @@
-import { DEFAULT_TEAM, defaultTeamSettings, type TeamSettings } from "../domain/team.ts";
+import type { Platform } from "../domain/message-ref.ts";
+import type { TeamProblem } from "../domain/outcomes.ts";
+import { type EmojiAliases, EmojiSectionMap, type Section } from "../domain/sections.ts";
+import { DEFAULT_TEAM, defaultTeamSettings, type TeamSettings, teamKeyOf } from "../domain/team.ts";
 import type { Clock } from "../ports/clock.ts";
-import type { Store } from "../ports/store.ts";
+import type { TeamStore } from "../ports/store.ts";
 
 export interface TeamDirectoryDeps {
-  readonly store: Store;
+  readonly store: TeamStore;
   readonly clock: Clock;
+  readonly aliases: EmojiAliases;
   /** IANA zone for teams nobody configured (env DEFAULT_TIMEZONE). */
   readonly defaultTimezone: string;
+  /** Called after a team was created or its settings saved (the schedule re-reads them). */
+  readonly onChange?: () => void;
+}
+
+/** Where a request was made, and which team it named, if any. */
+export interface TeamRequest {
+  readonly platform: Platform;
+  readonly workspace: string;
+  /** The conversation the request was typed in, when there is one. */
+  readonly conversationId?: string | undefined;
+  /** A team named in the request: its key or its display name (case-insensitive). */
+  readonly name?: string | undefined;
+}
+
+export type TeamChoice = { readonly kind: "team"; readonly team: TeamSettings } | TeamProblem;
+
+/** A new team made from chat. */
+export interface NewTeam {
+  readonly platform: Platform;
+  readonly workspace: string;
+  readonly name: string;
+  readonly personal: boolean;
+  /** Who made it: its first approver (and its member, for a personal team). */
+  readonly user: string;
+  /** Where it was made: its review and publish channel until changed. */
+  readonly conversationId: string;
 }
 
 /**
- * A workspace's weeknotes team. Settings are read fresh on every call, so changes made in chat
- * take effect without a restart. A team works with defaults before anyone configures it.
+ * The weeknotes teams of each workspace (SPEC §2: a workspace holds several). Settings are read
+ * fresh on every call, so changes made in chat take effect without a restart. A workspace with no
+ * team works with the default team's defaults until someone claims or configures it.
  */
-export function createTeamDirectory(deps: TeamDirectoryDeps) {
+export interface TeamDirectory {
+  /**
+   * The team a request is about: the team it names (by key or display name); else the team whose
+   * review channel it was made in; else the workspace's only team; else, in a workspace with no
+   * team yet, the default team with its defaults (not stored).
+   * @returns the team, or the problem: `unknown_team` (a name no team has), `which_team`
+   *   (several teams and nothing to choose by).
+   */
+  resolve(request: TeamRequest): Promise<TeamChoice>;
+
+  /** One team's settings. */
+  get(workspace: string, team: string): Promise<TeamSettings | undefined>;
+
+  /** A workspace's teams, the default team first, then by key. */
+  list(workspace: string): Promise<TeamSettings[]>;
+
+  /** Every team of every workspace (for the schedule). */
+  all(): Promise<TeamSettings[]>;
+
+  /**
+   * The first person to draft or configure a team that has no approver becomes its approver, and
+   * that conversation its review and publish channel, until someone changes them. A team that has
+   * approvers and a review channel is returned as it is. Stores the team when it was not stored.
+   */
+  claim(team: TeamSettings, user: string, conversationId: string): Promise<TeamSettings>;
+
+  /**
+   * Creates a team from chat unless one with the same key exists (then that one is returned with
+   * `existed`). A personal team counts only its maker's tags and speaks as "I".
+   * @returns undefined when the name has no letters or digits to make a key of.
+   */
+  create(team: NewTeam): Promise<{ readonly team: TeamSettings; readonly existed: boolean } | undefined>;
+
+  /** Replaces a team's settings (stamping updatedAtMs). */
+  save(settings: TeamSettings): Promise<void>;
+
+  /**
+   * The section a reaction files under when it is captured: by the first team of the workspace
+   * (the default team first) whose emoji map knows it, or by the default map when the workspace
+   * has no team. Undefined: no team tags with it, so it is not captured.
+   */
+  sectionOfReaction(platform: Platform, workspace: string, reaction: string): Promise<Section | undefined>;
+}
+
+export function createTeamDirectory(deps: TeamDirectoryDeps): TeamDirectory {
+  const defaults = (platform: Platform, workspace: string) =>
+    defaultTeamSettings(platform, workspace, deps.defaultTimezone, deps.clock.now());
+
+  async function list(workspace: string): Promise<TeamSettings[]> {
+    // The default team first: it is the workspace's team until others are made.
+    return (await deps.store.listTeams(workspace)).sort(
+      (a, b) =>
+        Number(b.team === DEFAULT_TEAM) - Number(a.team === DEFAULT_TEAM) || a.team.localeCompare(b.team),
+    );
+  }
+
+  async function save(settings: TeamSettings): Promise<void> {
+    await deps.store.saveTeam({ ...settings, updatedAtMs: deps.clock.now() });
+    deps.onChange?.();
+  }
+
   return {
-    /** The stored settings, or the defaults when nobody has configured the team yet. */
-    async settingsFor(workspace: string): Promise<TeamSettings> {
-      return (
-        (await deps.store.getTeam(workspace, DEFAULT_TEAM)) ??
-        defaultTeamSettings(workspace, deps.defaultTimezone, deps.clock.now())
+    async resolve(request) {
+      const teams = await list(request.workspace);
+      if (request.name !== undefined) {
+        const wanted = request.name.trim().toLowerCase();
+        const key = teamKeyOf(request.name);
+        const named = teams.find(
+          (t) => t.team === wanted || t.team === key || t.name.trim().toLowerCase() === wanted,
+        );
+        if (named) {
+          return { kind: "team", team: named };
+        }
+        if (teams.length === 0 && (wanted === DEFAULT_TEAM || key === DEFAULT_TEAM)) {
+          return { kind: "team", team: defaults(request.platform, request.workspace) };
+        }
+        return { kind: "unknown_team", name: request.name, teams: teams.map((t) => t.team) };
+      }
+      const reviewing = teams.find(
+        (t) => request.conversationId !== undefined && t.reviewChannel === request.conversationId,
       );
+      if (reviewing) {
+        return { kind: "team", team: reviewing };
+      }
+      const [only, ...others] = teams;
+      if (only === undefined) {
+        return { kind: "team", team: defaults(request.platform, request.workspace) };
+      }
+      if (others.length === 0) {
+        return { kind: "team", team: only };
+      }
+      return { kind: "which_team", teams: teams.map((t) => t.team) };
     },
 
-    /**
-     * The first person to draft or configure a team becomes its approver, and that channel its
-     * review and publish channel, until someone changes them. Later callers change nothing.
-     */
-    async claim(workspace: string, userId: string, channelId: string): Promise<TeamSettings> {
-      const base = defaultTeamSettings(workspace, deps.defaultTimezone, deps.clock.now());
+    get: (workspace, team) => deps.store.getTeam(workspace, team),
+    list,
+    all: () => deps.store.listTeams(),
+
+    async claim(team, user, conversationId) {
       const stored = await deps.store.createTeamIfAbsent({
-        ...base,
-        approvers: [userId],
-        reviewChannel: channelId,
-        publishChannel: channelId,
+        ...team,
+        approvers: team.approvers.length > 0 ? team.approvers : [user],
+        reviewChannel: team.reviewChannel ?? conversationId,
+        publishChannel: team.publishChannel ?? team.reviewChannel ?? conversationId,
+        updatedAtMs: deps.clock.now(),
       });
       if (stored.approvers.length > 0 && stored.reviewChannel) {
+        deps.onChange?.();
         return stored;
       }
       const completed: TeamSettings = {
         ...stored,
-        approvers: stored.approvers.length > 0 ? stored.approvers : [userId],
-        reviewChannel: stored.reviewChannel ?? channelId,
-        publishChannel: stored.publishChannel ?? stored.reviewChannel ?? channelId,
-        updatedAtMs: deps.clock.now(),
+        approvers: stored.approvers.length > 0 ? stored.approvers : [user],
+        reviewChannel: stored.reviewChannel ?? conversationId,
+        publishChannel: stored.publishChannel ?? stored.reviewChannel ?? conversationId,
       };
-      await deps.store.saveTeam(completed);
+      await save(completed);
       return completed;
     },
 
-    async save(settings: TeamSettings): Promise<void> {
-      await deps.store.saveTeam({ ...settings, updatedAtMs: deps.clock.now() });
+    async create(request) {
+      const key = teamKeyOf(request.name);
+      if (key === undefined) {
+        return undefined;
+      }
+      const before = await deps.store.getTeam(request.workspace, key);
+      if (before) {
+        return { team: before, existed: true };
+      }
+      const fresh: TeamSettings = {
+        ...defaultTeamSettings(request.platform, request.workspace, deps.defaultTimezone, deps.clock.now(), {
+          key,
+          name: request.name.trim(),
+        }),
+        personal: request.personal,
+        members: request.personal ? [request.user] : [],
+        approvers: [request.user],
+        reviewChannel: request.conversationId,
+        publishChannel: request.conversationId,
+      };
+      const stored = await deps.store.createTeamIfAbsent(fresh);
+      deps.onChange?.();
+      return { team: stored, existed: false };
+    },
+
+    save,
+
+    async sectionOfReaction(platform, workspace, reaction) {
+      const teams = await list(workspace);
+      const maps = teams.length > 0 ? teams : [defaults(platform, workspace)];
+      for (const team of maps) {
+        const section = new EmojiSectionMap(team.emoji, deps.aliases).sectionOf(reaction);
+        if (section !== undefined) {
+          return section;
+        }
+      }
+      return undefined;
     },
   };
 }
-
-export type TeamDirectory = ReturnType<typeof createTeamDirectory>;

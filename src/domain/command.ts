@@ -1,25 +1,34 @@
 import { isSection, type Section } from "./sections.ts";
 
-/** What someone asked of the bot, from `/weeknotes …`, a mention or a DM. */
-export type BotCommand =
+/**
+ * What someone asked of the bot in words, on any platform (the text after a slash command, a
+ * mention or a DM). `team` is a team named in the request (one word: its key or a one-word name);
+ * undefined means "the team of this conversation".
+ */
+export type ChatRequest =
   | { readonly kind: "add"; readonly section: Section; readonly text: string }
-  | { readonly kind: "draft" }
-  | { readonly kind: "last" }
-  | { readonly kind: "week"; readonly week: string }
-  | { readonly kind: "list" }
-  | { readonly kind: "config" }
+  | { readonly kind: "draft"; readonly team?: string }
+  | { readonly kind: "last"; readonly team?: string }
+  | { readonly kind: "week"; readonly week: string; readonly team?: string }
+  | { readonly kind: "list"; readonly team?: string }
+  | { readonly kind: "config"; readonly team?: string }
+  | { readonly kind: "new_team"; readonly name: string; readonly personal: boolean }
   | { readonly kind: "help"; readonly unknown: string | undefined };
 
+export type ChatRequestKind = ChatRequest["kind"];
+
 /**
- * Parses the text after `/weeknotes` (or after a mention, or a DM): `add [section:] text`,
- * `draft`, `last` / `last week`, `week 2026-W12`, `list`, `config`, `help`. Case-insensitive
- * keywords; the added text is kept exactly. Anything else is `help` with what was not understood.
+ * Parses a request: `add [section:] text`, `draft [team]`, `last [week] [team]`,
+ * `week 2026-W12 [team]`, `list [team]`, `config [team]`, `new [personal] [team] <name>`, `help`.
+ * Keywords are case-insensitive; added text and team names are kept exactly. Anything else is
+ * `help` with what was not understood.
  */
-export function parseCommand(input: string): BotCommand {
+export function parseCommand(input: string): ChatRequest {
   const text = input.trim();
   const [first = "", ...rest] = text.split(/\s+/);
   const keyword = first.toLowerCase();
   const remainder = text.slice(first.length).trim();
+  const unknown = { kind: "help", unknown: text } as const;
   switch (keyword) {
     case "add": {
       const sectioned = /^([a-z_]+):\s*([\s\S]+)$/i.exec(remainder);
@@ -27,37 +36,46 @@ export function parseCommand(input: string): BotCommand {
       if (sectioned && name && isSection(name)) {
         return { kind: "add", section: name, text: sectioned[2]?.trim() ?? "" };
       }
-      return remainder
-        ? { kind: "add", section: "highlights", text: remainder }
-        : { kind: "help", unknown: text };
+      return remainder ? { kind: "add", section: "highlights", text: remainder } : unknown;
     }
     case "draft":
-      return { kind: "draft" };
-    case "last":
-      return rest.length === 0 || /^(week|weeknote|note)s?$/i.test(rest.join(" "))
-        ? { kind: "last" }
-        : { kind: "help", unknown: text };
-    case "week":
-      return rest[0] ? { kind: "week", week: rest[0] } : { kind: "help", unknown: text };
     case "list":
-      return { kind: "list" };
+      return withTeam({ kind: keyword }, rest) ?? unknown;
     case "config":
     case "settings":
-      return { kind: "config" };
+      return withTeam({ kind: "config" }, rest) ?? unknown;
+    case "last": {
+      const words = /^(week|weeknote|note)s?$/i.test(rest[0] ?? "") ? rest.slice(1) : rest;
+      return withTeam({ kind: "last" }, words) ?? unknown;
+    }
+    case "week":
+      return rest[0] ? (withTeam({ kind: "week", week: rest[0] }, rest.slice(1)) ?? unknown) : unknown;
+    case "new":
+    case "create":
+      return newTeam(rest) ?? unknown;
     case "":
     case "help":
       return { kind: "help", unknown: undefined };
     default:
-      return { kind: "help", unknown: text };
+      return unknown;
   }
 }
 
-/** The help text for `/weeknotes help` and anything not understood. */
-export const COMMAND_HELP = [
-  "`/weeknotes add <text>`: add a highlight (or `add thanks: <text>`, `add coming_up: …`, `add challenges: …`, `add tune: …`)",
-  "`/weeknotes draft`: draft this week's note now (approvers)",
-  "`/weeknotes last`: last approved note",
-  "`/weeknotes week 2026-W12`: that week's note, or where its draft stands",
-  "`/weeknotes list`: recent notes",
-  "`/weeknotes config`: the team's settings",
-].join("\n");
+function withTeam<T extends object>(
+  request: T,
+  words: readonly string[],
+): (T & { team?: string }) | undefined {
+  if (words.length === 0) {
+    return request;
+  }
+  return words.length === 1 && words[0] ? { ...request, team: words[0] } : undefined;
+}
+
+function newTeam(words: readonly string[]): ChatRequest | undefined {
+  let rest = [...words];
+  const personal = /^personal$/i.test(rest[0] ?? "");
+  if (personal) rest = rest.slice(1);
+  if (/^team$/i.test(rest[0] ?? "")) rest = rest.slice(1);
+  const name = rest.join(" ").trim();
+  return name ? { kind: "new_team", name, personal } : undefined;
+}

@@ -11,9 +11,12 @@ export type BotErrorCode =
   | "input.not_found"
   | "input.not_an_export"
   | "input.bad_export_file"
+  | "input.unknown_team"
   | "store.conflict"
   | "store.corrupt"
+  | "store.invalid"
   | "store.unavailable"
+  | "lease.lost"
   | "weeknote.bad_transition"
   | "weeknote.not_found"
   | "summariser.failed"
@@ -38,7 +41,9 @@ export type BotErrorCode =
   | "platform.not_found"
   | "platform.unavailable"
   | "platform.rejected"
-  | "config.invalid";
+  | "platform.off"
+  | "config.invalid"
+  | "unexpected";
 
 export interface BotErrorOptions {
   /** What the user should do about it, in one sentence. */
@@ -73,4 +78,17 @@ export class BotError extends Error {
 
 export function isBotError(error: unknown, code?: BotErrorCode): error is BotError {
   return error instanceof BotError && (code === undefined || error.code === code);
+}
+
+/**
+ * Any thrown value as a BotError: a BotError as it is; anything else (a bug, a library's own
+ * error) as `fallback` (default `unexpected`), not retryable, with the original as `cause`. The one
+ * place that decides what an unknown failure is called, for logs, inbox outcomes and replies.
+ */
+export function asBotError(error: unknown, fallback: BotErrorCode = "unexpected"): BotError {
+  if (error instanceof BotError) {
+    return error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new BotError(fallback, message || "Something unexpected went wrong", { cause: error });
 }

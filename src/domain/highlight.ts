@@ -1,16 +1,24 @@
+import type { MessageRef, Platform } from "./message-ref.ts";
 import type { Section } from "./sections.ts";
 
 /**
- * One person's tag on a message: the reaction exactly as the platform named it
- * (`clap::skin-tone-3`), and the section that reaction files under. A tag is identified by
- * (user, reaction): removing Alice's toned reaction keeps Bob's plain one (case C6).
- * Typed highlights (`/weeknotes add`) carry the reaction `add`.
+ * One person's tag on a highlight. A tag is identified by (user, reaction): removing Alice's toned
+ * reaction keeps Bob's plain one (case C6).
+ * - `via: "reaction"`: an emoji reaction, named exactly as the platform named it
+ *   (`clap::skin-tone-3`, Teams `like`); its section is re-read from each team's emoji map when a
+ *   team drafts, and `section` is what the map in force at capture time said.
+ * - `via: "command"`: an explicit add (typed text, "Add to weeknotes"); `reaction` is `add`, and
+ *   `section` is the one the person chose, for every team.
  */
 export interface Tag {
   readonly user: string;
   readonly reaction: string;
   readonly section: Section;
+  readonly via: "reaction" | "command";
 }
+
+/** The reaction name of an explicit add. */
+export const COMMAND_TAG_REACTION = "add";
 
 /** The section a message's tags file it under (most taggers; ties to the earlier section). */
 export function sectionOfTags(tags: readonly Tag[], order: readonly Section[]): Section | undefined {
@@ -21,22 +29,31 @@ export function sectionOfTags(tags: readonly Tag[], order: readonly Section[]): 
 }
 
 /**
- * One captured item (SPEC §2): a chat message, or typed text, in one section.
- * Its identity is the message's: (workspace, channelId, ts). Times are UTC epoch ms.
+ * One captured item (SPEC §2): a chat message, or typed text, in one section. A message's highlight
+ * is stored once, whatever number of teams draft from it. Times are UTC epoch ms.
  */
 export interface Highlight {
-  /** Stable id within a workspace, `<channelId>/<ts>`; summaries cite it. */
+  /**
+   * Stable and unique within its workspace: `<conversationId>/<messageId>` for a message
+   * (highlightIdOf), `typed/<unique id>` for typed text. Summaries cite it. Typed text stored
+   * before the core re-cut keeps its old id, `<conversationId>/<made-up Slack ts>`, which its
+   * revisions cite.
+   */
   readonly id: string;
+  readonly platform: Platform;
   /** Slack team id `T…` or Teams tenant id. */
   readonly workspace: string;
-  readonly channelId: string;
-  /** Channel name without `#`, as known when captured. */
-  readonly channelName: string;
+  /** Where the message was posted, or where the text was typed. */
+  readonly conversationId: string;
+  /** The conversation's name without `#`, as known when captured. */
+  readonly conversationName: string;
   /** True for private channels and DMs: their text never reaches a public note unless allowed. */
   readonly private: boolean;
-  /** The message timestamp exactly as the platform gave it (`1700000000.000100`): never a number. */
-  readonly ts: string;
-  /** When the message was posted, UTC epoch ms. */
+  /** The platform's id of the message, exactly as given; undefined for typed text. */
+  readonly messageId: string | undefined;
+  /** The message id of its thread's root when the message is a reply. */
+  readonly threadId: string | undefined;
+  /** When the message was posted (typed text: when it was added), UTC epoch ms. */
   readonly postedAtMs: number;
   readonly authorId: string | undefined;
   /** The author's display name, for attribution. */
@@ -46,25 +63,25 @@ export interface Highlight {
   readonly section: Section;
   readonly tags: readonly Tag[];
   readonly permalink: string | undefined;
-  /** The parent's ts when the message is a thread reply. */
-  readonly threadTs: string | undefined;
+  /**
+   * The team typed text was added for (the team of the channel it was typed in, or one named);
+   * undefined: every team that reads its conversation. Always undefined for messages.
+   */
+  readonly team: string | undefined;
 }
 
-/** The id of the highlight of message `ts` in channel `channelId`. */
-export function highlightId(channelId: string, ts: string): string {
-  return `${channelId}/${ts}`;
-}
-
-/**
- * A Slack ts (`"1700000000.000100"`: seconds, a dot, a 6-digit fraction) as UTC epoch ms, from the
- * digits rather than through a float, so it is exact. NaN when `ts` is not of that form.
- */
-export function slackTsToMs(ts: string): number {
-  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(ts);
-  if (!match) {
-    return Number.NaN;
+/** The message a highlight was captured from; undefined for typed text. */
+export function messageRefOf(highlight: Highlight): MessageRef | undefined {
+  if (highlight.messageId === undefined) {
+    return undefined;
   }
-  return Number(match[1]) * 1000 + Number((match[2] ?? "").padEnd(3, "0").slice(0, 3));
+  return {
+    platform: highlight.platform,
+    workspace: highlight.workspace,
+    conversationId: highlight.conversationId,
+    messageId: highlight.messageId,
+    threadId: highlight.threadId,
+  };
 }
 
 /**

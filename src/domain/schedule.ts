@@ -17,8 +17,7 @@ import { assertTimeZone, type WeekKey, type WeekWindow, weekWindow } from "./wee
  * - inside a repeated autumn hour (London 01:30 on 2026-10-25 happens at 00:30Z and at 01:30Z) it
  *   is the first occurrence (00:30Z). The job is never doubled.
  *
- * node-cron differs on both days (it skips a time in the gap and fires at the second occurrence of
- * a repeated time), which is why the schedule runner also sweeps for due work with
+ * The schedule runner (src/app/run-schedule.ts) sweeps every minute for due work with
  * {@link dueDraft} and claims each (team, week, job) once in the store.
  */
 
@@ -79,7 +78,10 @@ export function assertScheduleIn(schedule: DraftSchedule, zone: string): void {
 export function localTimeToInstant(local: LocalTime, zone: string): number {
   checkZone(zone);
   // The wall time read as if it were UTC; real instants are this minus the zone's offset then.
-  const wallMs = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
+  const wallMs = DateTime.fromObject(
+    { year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute },
+    { zone: "UTC" },
+  ).toMillis();
   // Zones change offset at most once in a day either side of any time they are used for.
   const offsets = [
     ...new Set([
@@ -153,17 +155,6 @@ export function dueWeekly(schedule: DraftSchedule, zone: string, nowMs: number):
   const window = windowOfWeek({ year: local.weekYear, week: local.weekNumber }, zone);
   const dueAtMs = scheduledInstant(schedule, window.key, zone);
   return dueAtMs <= nowMs ? { window, dueAtMs } : undefined;
-}
-
-/**
- * The node-cron expression of a weekly schedule, `M H * * D` (five fields, no seconds): minute,
- * hour, and the day of week in cron's numbering (0 = Sunday, 1 = Monday … 6 = Saturday), so ISO
- * weekday 7 becomes 0. The zone is not part of it: give it to the scheduler alongside.
- * @throws BotError `input.bad_option`
- */
-export function cronExpression(schedule: DraftSchedule): string {
-  assertSchedule(schedule);
-  return `${schedule.minute} ${schedule.hour} * * ${schedule.weekday % 7}`;
 }
 
 // The runner asks every minute for every team, and checking a zone name or building a week's

@@ -1,6 +1,7 @@
+import type { Platform } from "./message-ref.ts";
 import { DEFAULT_EMOJI_SECTIONS, type Section } from "./sections.ts";
 
-/** When a team's draft is made each week, in its time zone. */
+/** When a team's draft (or reminder) is made each week, in its time zone. */
 export interface DraftSchedule {
   /** ISO weekday, 1 = Monday … 7 = Sunday. */
   readonly weekday: number;
@@ -10,15 +11,27 @@ export interface DraftSchedule {
 }
 
 /**
- * A weeknotes team inside a workspace (SPEC §2): its channels, schedule, zone, approvers, emoji
- * map and series. Channels and approvers are platform ids (`C…`, `U…`).
+ * A weeknotes team inside a workspace (SPEC §2). A workspace holds several (a council's digital
+ * team, its bins service, a director's own note). Conversation and user ids are the platform's
+ * own, opaque here.
  */
 export interface TeamSettings {
+  /** The platform of the team's workspace: where its drafts are posted. */
+  readonly platform: Platform;
   readonly workspace: string;
-  /** Team key within the workspace; the first team is `default`. */
+  /** Team key within the workspace (a slug of its name, see teamKeyOf); the first team is `default`. */
   readonly team: string;
   /** Display name, used in notes ("the digital team"). */
   readonly name: string;
+  /** Conversations whose highlights the team's notes use; empty: every conversation. */
+  readonly sourceChannels: readonly string[];
+  /**
+   * A personal team counts only tags by its `members` and its note speaks as "I"; any other team
+   * counts everyone's tags and speaks as "we".
+   */
+  readonly personal: boolean;
+  /** Whose tags a personal team counts; unused by other teams. */
+  readonly members: readonly string[];
   /** Where drafts are posted for approval; undefined until someone sets it or claims the team. */
   readonly reviewChannel: string | undefined;
   /** Where approved notes are posted. */
@@ -26,7 +39,9 @@ export interface TeamSettings {
   /** IANA time zone of the team's weeks and schedule. */
   readonly timezone: string;
   readonly draftSchedule: DraftSchedule;
-  /** Users who may approve, edit, regenerate or skip drafts. */
+  /** When a "nothing tagged yet" reminder goes to the review channel; undefined: no reminder. */
+  readonly reminder: DraftSchedule | undefined;
+  /** Users who may approve, edit, regenerate or skip drafts and change settings. */
   readonly approvers: readonly string[];
   /** Emoji short name → section. */
   readonly emoji: readonly (readonly [string, Section])[];
@@ -38,24 +53,59 @@ export interface TeamSettings {
 }
 
 export const DEFAULT_TEAM = "default";
+export const DEFAULT_TEAM_NAME = "the team";
 export const DEFAULT_DRAFT_SCHEDULE: DraftSchedule = { weekday: 5, hour: 14, minute: 0 };
+/** The usual reminder time when a team turns reminders on without choosing one: Thursday 15:00. */
+export const DEFAULT_REMINDER_SCHEDULE: DraftSchedule = { weekday: 4, hour: 15, minute: 0 };
 
-/** The settings a team has before anyone configures it. */
-export function defaultTeamSettings(workspace: string, timezone: string, nowMs: number): TeamSettings {
+/** The voice a team's note is written in. */
+export function voiceOf(team: Pick<TeamSettings, "personal">): "we" | "I" {
+  return team.personal ? "I" : "we";
+}
+
+/** The settings a team has before anyone configures it. `nowMs` is UTC epoch ms. */
+export function defaultTeamSettings(
+  platform: Platform,
+  workspace: string,
+  timezone: string,
+  nowMs: number,
+  team: { readonly key: string; readonly name: string } = { key: DEFAULT_TEAM, name: DEFAULT_TEAM_NAME },
+): TeamSettings {
   return {
+    platform,
     workspace,
-    team: DEFAULT_TEAM,
-    name: "the team",
+    team: team.key,
+    name: team.name,
+    sourceChannels: [],
+    personal: false,
+    members: [],
     reviewChannel: undefined,
     publishChannel: undefined,
     timezone,
     draftSchedule: DEFAULT_DRAFT_SCHEDULE,
+    reminder: undefined,
     approvers: [],
     emoji: Object.entries(DEFAULT_EMOJI_SECTIONS),
     series: undefined,
     includePrivate: false,
     updatedAtMs: nowMs,
   };
+}
+
+/**
+ * The team key of a display name: lower-case letters and digits of any script, runs of anything
+ * else as one `-`, at most 40 characters. `Bins service` → `bins-service`; `Digital (core)` →
+ * `digital-core`. Undefined when nothing is left.
+ */
+export function teamKeyOf(name: string): string | undefined {
+  const key = name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+  return key === "" ? undefined : key;
 }
 
 const WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -76,6 +126,14 @@ export function parseDraftSchedule(text: string): DraftSchedule | undefined {
     return undefined;
   }
   return { weekday, hour, minute };
+}
+
+const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/** A schedule as people read it: `Friday 14:00`. */
+export function formatDraftSchedule(schedule: DraftSchedule): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${WEEKDAYS[schedule.weekday - 1] ?? "Friday"} ${pad(schedule.hour)}:${pad(schedule.minute)}`;
 }
 
 /**

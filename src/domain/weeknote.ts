@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BotError } from "./errors.ts";
+import type { PostedRef } from "./message-ref.ts";
 import { SECTIONS } from "./sections.ts";
 
 /** One line of a note, citing the highlights it came from by id (see Highlight.id). */
@@ -77,9 +78,34 @@ export interface Weeknote {
   /** Set once approved or skipped: who decided, on which revision, when (UTC epoch ms). */
   readonly approval: { readonly by: string; readonly revision: number; readonly atMs: number } | undefined;
   /** The review message in chat, once posted. */
-  readonly review: { readonly channel: string; readonly ts: string } | undefined;
+  readonly review: PostedRef | undefined;
   /** The published message, once approved and posted. */
-  readonly published: { readonly channel: string; readonly ts: string } | undefined;
+  readonly published: PostedRef | undefined;
+}
+
+/** Identifies a weeknote: one team's one week. */
+export interface WeeknoteKey {
+  readonly workspace: string;
+  readonly team: string;
+  /** Week key, `2026-W13`. */
+  readonly week: string;
+}
+
+/** A revision to add; the store numbers it. */
+export type NewRevision = Omit<Revision, "number">;
+
+/** The latest revision of a weeknote. @throws BotError `weeknote.not_found` when it has none. */
+export function latestRevision(weeknote: Weeknote): Revision {
+  const revision = weeknote.revisions.at(-1);
+  if (!revision) {
+    throw new BotError("weeknote.not_found", `The ${weeknote.week} note has no revision`);
+  }
+  return revision;
+}
+
+/** The revision an approval names, else the latest. */
+export function approvedRevision(weeknote: Weeknote): Revision {
+  return weeknote.revisions.find((r) => r.number === weeknote.approval?.revision) ?? latestRevision(weeknote);
 }
 
 /**

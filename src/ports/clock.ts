@@ -3,3 +3,16 @@ export interface Clock {
   /** Now, as UTC epoch milliseconds. */
   now(): number;
 }
+
+/**
+ * Where waiting comes from; nothing in domain or app touches timers directly, so tests can drive
+ * the inbox worker and the schedule with their own clock (SPEC §3, an injectable clock).
+ */
+export interface Timers {
+  /**
+   * Calls `run` once, `ms` milliseconds from now (0 or less: as soon as possible). Returns a
+   * function that cancels it; cancelling after it ran does nothing. A pending call never keeps the
+   * process alive.
+   */
+  after(ms: number, run: () => void): () => void;
+}

@@ -1,6 +1,21 @@
 import type { Highlight, Tag } from "../domain/highlight.ts";
+import type { Platform, PostedRef } from "../domain/message-ref.ts";
 import type { TeamSettings } from "../domain/team.ts";
-import type { Revision, Weeknote } from "../domain/weeknote.ts";
+import type { NewRevision, Weeknote, WeeknoteKey } from "../domain/weeknote.ts";
+
+export type { NewRevision, WeeknoteKey } from "../domain/weeknote.ts";
+
+/**
+ * Persistence (SPEC §7), as small role ports: each use case depends on the roles it uses, and a
+ * store (SQLite, MongoDB, in memory) implements them all and passes test/contract/store.contract.ts.
+ *
+ * Common to every method: writes are atomic (a failed call leaves nothing half-written); records
+ * are checked with src/domain/records.ts before anything is written; times are UTC epoch ms.
+ * Errors are BotError: `store.invalid` (a record that fails its check; nothing written),
+ * `store.unavailable` (retryable when the database is busy or unreachable), `store.corrupt` (a
+ * stored record that no longer reads back), `store.conflict`, `lease.lost` (a write fenced by a
+ * lease that another holder has taken since).
+ */
 
 /** Counts of what a batch save did. */
 export interface SaveHighlightsResult {
@@ -8,86 +23,82 @@ export interface SaveHighlightsResult {
   readonly updated: number;
 }
 
-/** Identifies a weeknote: one team's one week. */
-export interface WeeknoteKey {
-  readonly workspace: string;
-  readonly team: string;
-  /** Week key, `2026-W13`. */
-  readonly week: string;
-}
-
-/** A revision to add; the store numbers it. */
-export type NewRevision = Omit<Revision, "number">;
-
-/** A message's identity on its platform. */
-export interface MessageKey {
-  readonly workspace: string;
-  readonly channelId: string;
-  /** Exactly as the platform gave it. */
-  readonly ts: string;
-}
-
-/** Where a message the bot posted lives, to update it later. */
-export interface PostedRef {
-  readonly channel: string;
-  readonly ts: string;
-}
-
-/** One incoming platform event, recorded before it is acknowledged (the inbox). */
-export interface InboxEvent {
-  readonly workspace: string;
-  /** The platform's event id (Slack `event_id`), or a made-up unique id for commands. */
-  readonly eventId: string;
-  /** What it is: `reaction_added`, `reaction_removed`, `message_changed`, `message_deleted`, … */
-  readonly kind: string;
-  /** The event, JSON-safe; never logged. */
-  readonly payload: unknown;
-  readonly receivedAtMs: number;
-  /** How many times a worker has claimed it. */
-  readonly attempts: number;
-  /** Not to be worked on before this time (a rate limit's Retry-After). */
-  readonly notBeforeMs: number;
-  readonly status: "pending" | "done" | "failed";
-  /** The BotError code of the last failure; never message text. */
-  readonly lastErrorCode: string | undefined;
-}
-
-export type InboxOutcome =
-  | { readonly status: "done" }
-  | { readonly status: "failed"; readonly errorCode: string }
-  | { readonly status: "retry"; readonly notBeforeMs: number; readonly errorCode: string };
-
 /**
- * Persistence (SPEC §7). Every implementation passes test/contract/store.contract.ts.
- * Writes are atomic: a failed call leaves nothing half-written. Times are UTC epoch ms.
- * Errors are BotError `store.unavailable` (retryable) or `store.conflict`.
+ * A lease held: the proof a write of a leased job carries. `token` grows by one each time the
+ * lease passes to a holder that did not hold it unexpired (a fencing token), so a holder that lost
+ * its lease while paused can be told apart from the one that took it over.
  */
-export interface Store {
+export interface Lease {
+  readonly name: string;
+  readonly holder: string;
+  readonly token: number;
+  /** Held until this instant (exclusive), UTC epoch ms. */
+  readonly untilMs: number;
+}
+
+/** A lease as a write carries it to be fenced: refused unless the lease still has this token. */
+export type Fence = Pick<Lease, "name" | "token">;
+
+export interface HighlightQuery {
+  readonly workspace: string;
+  /** Posted in [fromMs, toMs), UTC epoch ms. */
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** Only from these conversations; all when absent. */
+  readonly conversationIds?: readonly string[];
+}
+
+/** Highlights, one per message or typed text, keyed by (workspace, id). */
+export interface HighlightStore {
   /**
-   * Inserts or replaces highlights, idempotent on (workspace, channelId, ts): saving the same
-   * message twice leaves one highlight holding the latest text, section and tags. All or nothing.
+   * Inserts or replaces highlights by (workspace, id): saving one twice leaves one highlight
+   * holding the latest text, section and tags. All or nothing.
    */
   saveHighlights(highlights: readonly Highlight[]): Promise<SaveHighlightsResult>;
 
-  /** Removes the highlight of a message; true when there was one. */
-  removeHighlight(workspace: string, channelId: string, ts: string): Promise<boolean>;
+  /** One highlight. */
+  getHighlight(workspace: string, id: string): Promise<Highlight | undefined>;
 
-  /** One highlight by message identity. */
-  getHighlight(workspace: string, channelId: string, ts: string): Promise<Highlight | undefined>;
+  /** Deletes a highlight; true when there was one. */
+  removeHighlight(workspace: string, id: string): Promise<boolean>;
+
+  /** A workspace's highlights posted in the query's window, oldest first (ties by conversation, then id). */
+  listHighlights(query: HighlightQuery): Promise<Highlight[]>;
 
   /**
-   * A workspace's highlights posted in [fromMs, toMs), oldest first (ties by channel, then ts),
-   * optionally only from some channel ids.
+   * Adds `tag` to highlight `id`, creating it from `content` (whose own tags are ignored) when
+   * there is none, and recomputes the section from all its tags (sectionOfTags). One atomic step,
+   * so two tags racing on a new message are both kept. A tag already there (same user and
+   * reaction) changes nothing.
+   * @returns the highlight, or undefined when there was none and no `content` was given.
+   * @throws BotError `store.invalid` when `content` is not highlight `id` of `workspace`.
    */
-  listHighlights(query: {
-    readonly workspace: string;
-    readonly fromMs: number;
-    readonly toMs: number;
-    readonly channelIds?: readonly string[];
-  }): Promise<Highlight[]>;
+  addTag(workspace: string, id: string, tag: Tag, content?: Highlight): Promise<Highlight | undefined>;
 
-  /** Creates the draft weeknote with its first revision, or adds a revision to the existing draft. */
-  saveDraftRevision(key: WeeknoteKey, revision: NewRevision): Promise<Weeknote>;
+  /**
+   * Removes the tag of exactly (user, reaction) — `clap::skin-tone-3` is not `clap`. When no tag
+   * is left the highlight is deleted. Atomic.
+   * @returns the highlight as it now is, or undefined when it is gone (or never was).
+   */
+  removeTag(
+    workspace: string,
+    id: string,
+    tag: { readonly user: string; readonly reaction: string },
+  ): Promise<Highlight | undefined>;
+
+  /** Replaces a highlight's text after an edit; false when there is no such highlight. */
+  updateHighlightText(workspace: string, id: string, text: string): Promise<boolean>;
+}
+
+/** Weeknotes and their revisions, keyed by (workspace, team, week). */
+export interface WeeknoteStore {
+  /**
+   * Creates the draft weeknote with its first revision, or adds a revision to the existing draft.
+   * With `fence`, only while that lease still has that token, checked in the same atomic step.
+   * @throws BotError `weeknote.bad_transition` when the weeknote is approved or skipped;
+   *   `lease.lost` when the fence no longer holds.
+   */
+  saveDraftRevision(key: WeeknoteKey, revision: NewRevision, fence?: Fence): Promise<Weeknote>;
 
   /** A weeknote with all its revisions, oldest first. */
   getWeeknote(key: WeeknoteKey): Promise<Weeknote | undefined>;
@@ -107,7 +118,7 @@ export interface Store {
     },
   ): Promise<Weeknote | undefined>;
 
-  /** A team's weeknotes, newest week first, without revisions other than the latest. */
+  /** A team's weeknotes, newest week first, each with only its latest revision. */
   listWeeknotes(query: {
     readonly workspace: string;
     readonly team: string;
@@ -115,42 +126,56 @@ export interface Store {
   }): Promise<Weeknote[]>;
 
   /**
-   * Adds `tag` to a message's highlight, creating the highlight from `content` when there is none
-   * (its own tags are ignored), and recomputes the section from all tags (sectionOfTags). One
-   * atomic step, so two reactions racing on a new message keep both tags. Adding a tag the
-   * highlight already has changes nothing.
-   * @returns the highlight, or undefined when there was none and no `content` was given.
+   * Records where a weeknote's review message was posted (with `fence`: only while it holds).
+   * @throws BotError `weeknote.not_found`, `lease.lost`.
    */
-  addTag(key: MessageKey, tag: Tag, content?: Highlight): Promise<Highlight | undefined>;
+  setReviewMessage(key: WeeknoteKey, ref: PostedRef, fence?: Fence): Promise<void>;
 
   /**
-   * Removes the tag of exactly (user, reaction) — `clap::skin-tone-3` is not `clap`. When no tag
-   * is left the highlight is deleted. Atomic.
-   * @returns the highlight as it now is, or undefined when it is gone (or never was).
+   * Records where an approved weeknote was published.
+   * @throws BotError `weeknote.not_found`; `weeknote.bad_transition` when it is not approved.
    */
-  removeTag(
-    key: MessageKey,
-    tag: { readonly user: string; readonly reaction: string },
-  ): Promise<Highlight | undefined>;
-
-  /** Replaces a highlight's text after an edit; false when the message has no highlight. */
-  updateHighlightText(key: MessageKey, text: string): Promise<boolean>;
-
-  /** Records where a weeknote's review message was posted. */
-  setReviewMessage(key: WeeknoteKey, ref: PostedRef): Promise<void>;
-
-  /** Records where an approved weeknote was published. */
   setPublished(key: WeeknoteKey, ref: PostedRef): Promise<void>;
+}
 
+/** One recorded inbox event (a command of src/domain/inbox-command.ts), as stored. */
+export interface InboxEvent {
+  readonly workspace: string;
+  /** The platform's event id (Slack `event_id`), or a unique id made for the command. */
+  readonly eventId: string;
+  /** The command's kind (`tag_added`, `approve`, …). */
+  readonly kind: string;
+  /** The command, JSON-safe; checked again when read (parseInboxCommand); never logged. */
+  readonly payload: unknown;
+  /** Follows the event from its acknowledgement to the worker in the logs. */
+  readonly correlationId: string;
+  readonly receivedAtMs: number;
+  /** How many times a worker has claimed it. */
+  readonly attempts: number;
+  /** Not to be worked on before this time (a rate limit's Retry-After). */
+  readonly notBeforeMs: number;
+  readonly status: "pending" | "done" | "failed";
+  /** The BotError code of the last failure; never message text. */
+  readonly lastErrorCode: string | undefined;
+}
+
+export type InboxOutcome =
+  | { readonly status: "done" }
+  | { readonly status: "failed"; readonly errorCode: string }
+  | { readonly status: "retry"; readonly notBeforeMs: number; readonly errorCode: string };
+
+/** The durable inbox: events recorded before they are acknowledged, then worked by leases. */
+export interface InboxStore {
   /**
-   * Records an incoming event unless one with the same (workspace, eventId) is already recorded.
-   * Durable before it returns: only then may the event be acknowledged.
+   * Records an event unless one with the same (workspace, eventId) is already recorded. Durable
+   * before it returns: only then may the event be acknowledged.
    */
   recordEvent(event: {
     readonly workspace: string;
     readonly eventId: string;
     readonly kind: string;
     readonly payload: unknown;
+    readonly correlationId: string;
     readonly receivedAtMs: number;
   }): Promise<"recorded" | "duplicate">;
 
@@ -171,30 +196,102 @@ export interface Store {
 
   /** One event by id, for tests and operators. */
   getEvent(workspace: string, eventId: string): Promise<InboxEvent | undefined>;
+}
 
-  /** A team's settings. */
+/** Teams' settings, keyed by (workspace, team). */
+export interface TeamStore {
   getTeam(workspace: string, team: string): Promise<TeamSettings | undefined>;
 
   /** Stores `settings` unless the team exists; returns what is stored (the first caller wins). */
   createTeamIfAbsent(settings: TeamSettings): Promise<TeamSettings>;
 
-  /** Replaces a team's settings. */
+  /** Replaces a team's settings (or creates the team). */
   saveTeam(settings: TeamSettings): Promise<void>;
 
-  /** Every team of every workspace. */
-  listTeams(): Promise<TeamSettings[]>;
+  /** The teams of one workspace, or of every workspace; by workspace, then team key. */
+  listTeams(workspace?: string): Promise<TeamSettings[]>;
+}
+
+/** Named leases with fencing tokens: one holder at a time, for jobs that must run once. */
+export interface LeaseStore {
+  /**
+   * Takes lease `name` for `holder` until nowMs + ttlMs when it is free, expired, or already the
+   * holder's and unexpired (then it is extended, keeping its token). A lease that changes holder,
+   * or was free or expired, gets the next token.
+   * @returns the lease, or undefined when someone else holds it.
+   */
+  acquireLease(name: string, holder: string, nowMs: number, ttlMs: number): Promise<Lease | undefined>;
 
   /**
-   * Takes the named lease for `holder` until nowMs + ttlMs when it is free, expired, or already
-   * the holder's (then it is extended). False when someone else holds it.
+   * Extends a lease its holder still has, until nowMs + ttlMs: only while the lease has this token
+   * (nobody took it over since; an expired lease nobody took is still the holder's). Used right
+   * before a leased job does something it cannot take back, such as posting a review.
+   * @returns the lease, or undefined when it was lost (then nothing changes).
    */
-  acquireLease(name: string, holder: string, nowMs: number, ttlMs: number): Promise<boolean>;
+  renewLease(lease: Fence, nowMs: number, ttlMs: number): Promise<Lease | undefined>;
 
-  /** Gives a lease back; only its holder can. */
-  releaseLease(name: string, holder: string): Promise<void>;
+  /**
+   * Gives a lease back, only while it still has this token (its holder's own term): it is marked
+   * expired, not forgotten, so the next holder gets the next token and a name's tokens never
+   * repeat (a forgotten lease would start again at 1 and let a stale token 1 pass a fence). A
+   * write fenced by the released token is accepted until someone else takes the lease, as for an
+   * expired lease nobody took.
+   */
+  releaseLease(lease: Fence): Promise<void>;
+}
 
+/** A platform installation: how the bot reaches one workspace (SPEC §4, multi-workspace). */
+export interface Installation {
+  readonly platform: Platform;
+  readonly workspace: string;
+  readonly installedAtMs: number;
+  readonly updatedAtMs: number;
+  /** The platform adapter's own data (tokens encrypted by it, bot ids …), JSON-safe; opaque here. */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface InstallationStore {
+  /** Stores an installation, replacing the workspace's earlier one whole (installedAtMs included). */
+  saveInstallation(installation: Installation): Promise<void>;
+  getInstallation(platform: Platform, workspace: string): Promise<Installation | undefined>;
+  /** Deletes it (an uninstall); true when there was one. */
+  deleteInstallation(platform: Platform, workspace: string): Promise<boolean>;
+}
+
+/**
+ * A stored conversation reference (Teams: the reference a proactive message needs), persisted so
+ * a scheduled draft can be posted by any replica after a restart (SPEC §4).
+ */
+export interface ConversationReference {
+  readonly platform: Platform;
+  readonly workspace: string;
+  readonly conversationId: string;
+  /** The platform's reference, JSON-safe; opaque here. */
+  readonly reference: Readonly<Record<string, unknown>>;
+  readonly updatedAtMs: number;
+}
+
+export interface ConversationReferenceStore {
+  /** Stores a reference, replacing the conversation's earlier one. */
+  saveConversationReference(reference: ConversationReference): Promise<void>;
+  getConversationReference(
+    platform: Platform,
+    workspace: string,
+    conversationId: string,
+  ): Promise<ConversationReference | undefined>;
+}
+
+/** Every role, plus what the composition root needs to run a store. */
+export interface Store
+  extends HighlightStore,
+    WeeknoteStore,
+    InboxStore,
+    TeamStore,
+    LeaseStore,
+    InstallationStore,
+    ConversationReferenceStore {
   /** Resolves when the database answers (for /readyz). */
   ping(): Promise<void>;
-
+  /** Closes it; safe to call twice. */
   close(): Promise<void>;
 }

@@ -12,6 +12,8 @@ export interface SummariseInput {
    * for a compile with no team.
    */
   readonly teamKey?: string;
+  /** Whose voice the note speaks in: "we" for a team, "I" for a personal team. Default "we". */
+  readonly voice?: "we" | "I";
   /** The week's highlights, in posting order. */
   readonly highlights: readonly Highlight[];
   /** Series number for the title, `3.12`, when the team keeps one. */

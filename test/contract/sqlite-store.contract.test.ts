@@ -10,6 +10,7 @@ import { MIGRATIONS, type Migration, migrate, schemaVersion } from "../../adapte
 import { openSqliteStore, type SqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { BotError, isBotError } from "../../src/domain/errors.ts";
 import { describeStoreContract, makeHighlight, makeRevision, makeTeam } from "./store.contract.ts";
+import { reactionTag } from "./store-fixtures.ts";
 
 const runFile = promisify(execFile);
 
@@ -51,17 +52,17 @@ describe("SQLite store on a file", () => {
     await Promise.all(opened.splice(0).map((store) => store.close()));
   });
 
-  it("uses WAL, a TEXT ts column and the current schema version", async () => {
+  it("uses WAL, a TEXT message id column and the current schema version", async () => {
     open();
     const db = new Database(path);
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
       expect(schemaVersion(db)).toBe(MIGRATIONS.length);
-      const ts = db
-        .prepare("SELECT type FROM pragma_table_info('highlights') WHERE name = 'ts'")
+      const messageId = db
+        .prepare("SELECT type FROM pragma_table_info('highlights') WHERE name = 'message_id'")
         .pluck()
         .get();
-      expect(ts).toBe("TEXT");
+      expect(messageId).toBe("TEXT");
     } finally {
       db.close();
     }
@@ -69,31 +70,38 @@ describe("SQLite store on a file", () => {
 
   it("keeps data across close and reopen", async () => {
     const first = open();
-    const highlight = makeHighlight({ ts: "1700000000.000100", text: "persisted 🏳️‍🌈" });
+    const highlight = makeHighlight({ messageId: "1700000000.000100", text: "persisted 🏳️‍🌈" });
+    const review = { platform: "slack", conversationId: "C900", messageId: "1700000100.000100" } as const;
+    const published = { platform: "slack", conversationId: "C901", messageId: "1700000200.000200" } as const;
     await first.saveHighlights([highlight]);
+    const lease = await first.acquireLease("job", "a", 0, 1_000);
     await first.saveDraftRevision(KEY, makeRevision(KEY.week));
     await first.decideWeeknote(KEY, { status: "approved", by: "U1", atMs: 1 });
-    await first.setReviewMessage(KEY, { channel: "C900", ts: "1700000100.000100" });
-    await first.setPublished(KEY, { channel: "C901", ts: "1700000200.000200" });
+    await first.setReviewMessage(KEY, review);
+    await first.setPublished(KEY, published);
     await first.saveTeam(makeTeam());
     await first.close();
     await first.close(); // closing twice is harmless
 
     const second = open();
-    expect(await second.getHighlight("T0001", "C100", "1700000000.000100")).toStrictEqual(highlight);
+    expect(await second.getHighlight("T0001", highlight.id)).toStrictEqual(highlight);
     const weeknote = await second.getWeeknote(KEY);
     expect(weeknote?.status).toBe("approved");
     expect(weeknote?.approval).toEqual({ by: "U1", revision: 1, atMs: 1 });
-    expect(weeknote?.review).toEqual({ channel: "C900", ts: "1700000100.000100" });
-    expect(weeknote?.published).toEqual({ channel: "C901", ts: "1700000200.000200" });
+    expect(weeknote?.review).toStrictEqual(review);
+    expect(weeknote?.published).toStrictEqual(published);
     expect(await second.listTeams()).toStrictEqual([makeTeam()]);
+    expect(await second.renewLease({ name: "job", token: lease?.token ?? 0 }, 10, 1_000)).toMatchObject({
+      holder: "a",
+      token: 1,
+    });
   });
 
   it("shows each of two instances on one file the other's writes", async () => {
     const a = open();
     const b = open();
     await a.saveHighlights([makeHighlight({ text: "from a" })]);
-    expect((await b.getHighlight("T0001", "C100", "1700000000.000100"))?.text).toBe("from a");
+    expect((await b.getHighlight("T0001", "C100/1700000000.000100"))?.text).toBe("from a");
     expect(await b.saveHighlights([makeHighlight({ text: "from b" })])).toEqual({ inserted: 0, updated: 1 });
     expect((await a.listHighlights({ workspace: "T0001", ...ALL_TIME })).map((h) => h.text)).toEqual([
       "from b",
@@ -116,13 +124,21 @@ describe("SQLite store on a file", () => {
       await (i % 2 === 0 ? a : b).recordEvent({
         workspace: "T0001",
         eventId: `Ev${i}`,
-        kind: "reaction_added",
+        kind: "tag_added",
         payload: { i },
+        correlationId: `c${i}`,
         receivedAtMs: 1_000 + i,
       });
     }
     expect(
-      await b.recordEvent({ workspace: "T0001", eventId: "Ev0", kind: "x", payload: {}, receivedAtMs: 0 }),
+      await b.recordEvent({
+        workspace: "T0001",
+        eventId: "Ev0",
+        kind: "x",
+        payload: {},
+        correlationId: "c",
+        receivedAtMs: 0,
+      }),
     ).toBe("duplicate");
     const claim = (store: SqliteStore, holder: string, nowMs: number) =>
       store.claimEvents({ nowMs, limit: 4, leaseMs: 10_000, holder });
@@ -151,8 +167,9 @@ describe("SQLite store on a file", () => {
       await store.recordEvent({
         workspace: "T0001",
         eventId: `Ev${i}`,
-        kind: "reaction_added",
+        kind: "tag_added",
         payload: { i },
+        correlationId: `c${i}`,
         receivedAtMs: i,
       });
     }
@@ -179,13 +196,12 @@ describe("SQLite store on a file", () => {
     const a = open();
     const b = open();
     const content = makeHighlight({ tags: [] });
-    const key = { workspace: "T0001", channelId: content.channelId, ts: content.ts };
     await Promise.all([
-      a.addTag(key, { user: "U1", reaction: "star", section: "highlights" }, content),
-      b.addTag(key, { user: "U2", reaction: "clap", section: "thanks" }, content),
-      b.addTag(key, { user: "U3", reaction: "pray", section: "thanks" }, content),
+      a.addTag("T0001", content.id, reactionTag("U1", "star", "highlights"), content),
+      b.addTag("T0001", content.id, reactionTag("U2", "clap", "thanks"), content),
+      b.addTag("T0001", content.id, reactionTag("U3", "pray", "thanks"), content),
     ]);
-    const tagged = await a.getHighlight("T0001", content.channelId, content.ts);
+    const tagged = await a.getHighlight("T0001", content.id);
     expect(tagged?.tags.map((t) => t.user).sort()).toEqual(["U1", "U2", "U3"]);
     expect(tagged?.section).toBe("thanks");
 
@@ -193,11 +209,19 @@ describe("SQLite store on a file", () => {
     expect(await a.createTeamIfAbsent(first)).toStrictEqual(first);
     expect(await b.createTeamIfAbsent(makeTeam({ name: "second" }))).toStrictEqual(first);
 
-    expect(await a.acquireLease("scheduler", "a", 0, 1_000)).toBe(true);
-    expect(await b.acquireLease("scheduler", "b", 500, 1_000)).toBe(false);
-    expect(await b.acquireLease("scheduler", "b", 1_000, 1_000)).toBe(true);
-    await a.releaseLease("scheduler", "a");
-    expect(await a.acquireLease("scheduler", "a", 1_500, 1_000)).toBe(false);
+    const leaseA = await a.acquireLease("scheduler", "a", 0, 1_000);
+    expect(leaseA?.token).toBe(1);
+    expect(await b.acquireLease("scheduler", "b", 500, 1_000)).toBeUndefined();
+    const leaseB = await b.acquireLease("scheduler", "b", 1_000, 1_000);
+    expect(leaseB?.token).toBe(2);
+    await a.releaseLease({ name: "scheduler", token: 1 });
+    expect(await a.acquireLease("scheduler", "a", 1_500, 1_000)).toBeUndefined();
+    // a's fence is checked against b's row, in a's own transaction.
+    const stale = { name: "scheduler", token: 1 };
+    const error = await a.saveDraftRevision(KEY, makeRevision(KEY.week), stale).catch((e: unknown) => e);
+    expect(isBotError(error, "lease.lost")).toBe(true);
+    await b.saveDraftRevision(KEY, makeRevision(KEY.week), { name: "scheduler", token: 2 });
+    expect((await a.getWeeknote(KEY))?.revisions).toHaveLength(1);
   });
 
   it("gives tags stored before sections their highlight's section", async () => {
@@ -221,11 +245,14 @@ describe("SQLite store on a file", () => {
     }
 
     const store = open();
-    expect((await store.getHighlight("T0001", "C100", "1700000000.000100"))?.tags).toStrictEqual([
-      { user: "U2", reaction: "clap::skin-tone-3", section: "thanks" },
-      { user: "U3", reaction: "pray", section: "thanks" },
+    expect((await store.getHighlight("T0001", "C100/1700000000.000100"))?.tags).toStrictEqual([
+      { user: "U2", reaction: "clap::skin-tone-3", section: "thanks", via: "reaction" },
+      { user: "U3", reaction: "pray", section: "thanks", via: "reaction" },
     ]);
-    expect((await store.getHighlight("T0001", "C100", "1700000000.000200"))?.tags).toStrictEqual([]);
+    const untagged = await store.getHighlight("T0001", "C100/1700000000.000200");
+    expect(untagged?.tags).toStrictEqual([]);
+    // A message with no tag is still a message: only tags that are all `add` made typed text.
+    expect(untagged?.messageId).toBe("1700000000.000200");
   });
 
   it("runs each migration once, however often the file is opened", async () => {
@@ -235,6 +262,34 @@ describe("SQLite store on a file", () => {
     try {
       expect(schemaVersion(db)).toBe(MIGRATIONS.length);
       expect(migrate(db)).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("runs a step's code after its SQL in the same transaction, and rolls both back when it throws", async () => {
+    const db = new Database(join(await tempDir(), "run.db"));
+    try {
+      const one: Migration = {
+        description: "a",
+        sql: "CREATE TABLE a (x INTEGER) STRICT;",
+        run: (d) => {
+          d.prepare("INSERT INTO a (x) VALUES (?)").run(41);
+        },
+      };
+      const broken: Migration = {
+        description: "b",
+        sql: "CREATE TABLE b (x INTEGER) STRICT; INSERT INTO a (x) VALUES (1);",
+        run: () => {
+          throw new Error("boom");
+        },
+      };
+      expect(migrate(db, [one])).toEqual([1]);
+      expect(db.prepare("SELECT x FROM a").pluck().all()).toEqual([41]);
+      expect(() => migrate(db, [one, broken])).toThrow("boom");
+      expect(schemaVersion(db)).toBe(1);
+      expect(db.prepare("SELECT x FROM a").pluck().all()).toEqual([41]);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeUndefined();
     } finally {
       db.close();
     }
@@ -302,8 +357,8 @@ describe("SQLite store on a file", () => {
       db.close();
     }
     const batch = [
-      makeHighlight({ ts: "1700000000.000001", text: "fine" }),
-      makeHighlight({ ts: "1700000000.000002", text: "boom" }),
+      makeHighlight({ messageId: "1700000000.000001", text: "fine" }),
+      makeHighlight({ messageId: "1700000000.000002", text: "boom" }),
     ];
     const error = await store.saveHighlights(batch).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BotError);
@@ -323,11 +378,36 @@ describe("SQLite store on a file", () => {
       db.close();
     }
     const highlightError = await store
-      .getHighlight("T0001", "C100", "1700000000.000100")
+      .getHighlight("T0001", "C100/1700000000.000100")
       .catch((e: unknown) => e);
     expect(isBotError(highlightError, "store.corrupt")).toBe(true);
     const weeknoteError = await store.getWeeknote(KEY).catch((e: unknown) => e);
     expect(isBotError(weeknoteError, "store.corrupt")).toBe(true);
+  });
+
+  it("reports a review message stored in part, or an event without a correlation id, as store.corrupt", async () => {
+    const store = open();
+    await store.saveDraftRevision(KEY, makeRevision(KEY.week));
+    await store.setReviewMessage(KEY, { platform: "slack", conversationId: "C900", messageId: "1.000001" });
+    await store.recordEvent({
+      workspace: "T0001",
+      eventId: "Ev1",
+      kind: "tag_added",
+      payload: {},
+      correlationId: "c",
+      receivedAtMs: 0,
+    });
+    const db = new Database(path);
+    try {
+      db.exec("UPDATE weeknotes SET review_platform = NULL");
+      db.exec("UPDATE inbox_events SET correlation_id = ''");
+    } finally {
+      db.close();
+    }
+    expect(isBotError(await store.getWeeknote(KEY).catch((e: unknown) => e), "store.corrupt")).toBe(true);
+    expect(isBotError(await store.getEvent("T0001", "Ev1").catch((e: unknown) => e), "store.corrupt")).toBe(
+      true,
+    );
   });
 
   it("reports stored team settings or tags it cannot parse as store.corrupt", async () => {
@@ -337,14 +417,15 @@ describe("SQLite store on a file", () => {
     const db = new Database(path);
     try {
       db.exec(`UPDATE teams SET settings = json_set(settings, '$.emoji', json('[["star"]]'))`);
-      db.exec(`UPDATE highlights SET tags = '[{"user":"U1","reaction":"star"}]'`);
+      db.exec(`UPDATE highlights SET tags = '[{"user":"U1","reaction":"star","section":"highlights"}]'`);
     } finally {
       db.close();
     }
     for (const read of [
       store.getTeam("T0001", "bins"),
       store.listTeams(),
-      store.getHighlight("T0001", "C100", "1700000000.000100"),
+      store.listTeams("T0001"),
+      store.getHighlight("T0001", "C100/1700000000.000100"),
     ]) {
       expect(isBotError(await read.catch((e: unknown) => e), "store.corrupt")).toBe(true);
     }

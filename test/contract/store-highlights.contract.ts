@@ -1,13 +1,17 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import type { Highlight } from "../../src/domain/highlight.ts";
 import type { Section } from "../../src/domain/sections.ts";
 import type { Store } from "../../src/ports/store.ts";
 import {
   ALL_TIME,
   bytes,
   type CurrentStore,
+  commandTag,
   expectBotError,
   makeHighlight,
+  makeTypedHighlight,
   OTHER_WS,
+  reactionTag,
   T0,
   WS,
 } from "./store-fixtures.ts";
@@ -27,62 +31,89 @@ export function highlightContract(current: CurrentStore): void {
       const latest = makeHighlight({
         text: "v3",
         section: "thanks",
-        tags: [
-          { user: "U2", reaction: "clap::skin-tone-3", section: "thanks" },
-          { user: "U3", reaction: "pray", section: "thanks" },
-        ],
+        tags: [reactionTag("U2", "clap::skin-tone-3", "thanks"), reactionTag("U3", "pray", "thanks")],
       });
       expect(await store.saveHighlights([latest])).toEqual({ inserted: 0, updated: 1 });
 
-      const all = await store.listHighlights({ workspace: WS, ...ALL_TIME });
-      expect(all).toStrictEqual([latest]);
-      expect(await store.getHighlight(WS, first.channelId, first.ts)).toStrictEqual(latest);
+      expect(await store.listHighlights({ workspace: WS, ...ALL_TIME })).toStrictEqual([latest]);
+      expect(await store.getHighlight(WS, first.id)).toStrictEqual(latest);
     });
 
     it("counts an upsert of an identical row as updated, and mixed batches correctly", async () => {
-      const a = makeHighlight({ ts: "1700000000.000100" });
-      const b = makeHighlight({ ts: "1700000001.000200" });
-      const c = makeHighlight({ ts: "1700000002.000300" });
+      const a = makeHighlight({ messageId: "1700000000.000100" });
+      const b = makeHighlight({ messageId: "1700000001.000200" });
+      const c = makeHighlight({ messageId: "1700000002.000300" });
       expect(await store.saveHighlights([a, b])).toEqual({ inserted: 2, updated: 0 });
       expect(await store.saveHighlights([a])).toEqual({ inserted: 0, updated: 1 });
-      expect(await store.saveHighlights([{ ...b, text: "edited" }, c])).toEqual({
-        inserted: 1,
-        updated: 1,
-      });
+      expect(await store.saveHighlights([{ ...b, text: "edited" }, c])).toEqual({ inserted: 1, updated: 1 });
       expect(await store.saveHighlights([])).toEqual({ inserted: 0, updated: 0 });
     });
 
     it("keeps optional fields absent and present as given", async () => {
       const bare = makeHighlight({
-        ts: "1700000003.000001",
+        messageId: "1700000003.000001",
         authorId: undefined,
         permalink: undefined,
         tags: [],
         private: true,
       });
-      const reply = makeHighlight({ ts: "1700000004.000002", threadTs: "1700000003.000001" });
+      const reply = makeHighlight({ messageId: "1700000004.000002", threadId: "1700000003.000001" });
       await store.saveHighlights([bare, reply]);
-      expect(await store.getHighlight(WS, bare.channelId, bare.ts)).toStrictEqual(bare);
-      expect(await store.getHighlight(WS, reply.channelId, reply.ts)).toStrictEqual(reply);
+      expect(await store.getHighlight(WS, bare.id)).toStrictEqual(bare);
+      expect(await store.getHighlight(WS, reply.id)).toStrictEqual(reply);
     });
 
-    it("keeps ts as the exact string it was given, trailing zeros and all", async () => {
-      for (const ts of ["1460419262.000017", "1700000000.000100", "1700000000.100000"]) {
-        await store.saveHighlights([makeHighlight({ ts })]);
-        const got = await store.getHighlight(WS, "C100", ts);
-        expect(typeof got?.ts).toBe("string");
-        expect(got?.ts).toBe(ts);
-        expect(got?.id).toBe(`C100/${ts}`);
+    it("keeps typed text with no message id, for its team, apart from messages", async () => {
+      const typed = makeTypedHighlight();
+      const message = makeHighlight({ postedAtMs: T0 - 1 });
+      expect(await store.saveHighlights([typed, message])).toEqual({ inserted: 2, updated: 0 });
+
+      const got = await store.getHighlight(WS, "typed/Ev0001");
+      expect(got).toStrictEqual(typed);
+      expect(got?.messageId).toBeUndefined();
+      expect(got?.threadId).toBeUndefined();
+      expect(got?.team).toBe("bins");
+      expect(await store.listHighlights({ workspace: WS, ...ALL_TIME })).toStrictEqual([message, typed]);
+      expect(
+        await store.listHighlights({ workspace: WS, ...ALL_TIME, conversationIds: [typed.conversationId] }),
+      ).toStrictEqual([message, typed]);
+
+      // Typed text takes tags like a message, and goes with its last one.
+      const tagged = await store.addTag(WS, typed.id, reactionTag("U2", "clap", "thanks"));
+      expect(tagged).toStrictEqual({ ...typed, tags: [...typed.tags, reactionTag("U2", "clap", "thanks")] });
+      await store.removeTag(WS, typed.id, { user: "U2", reaction: "clap" });
+      expect(await store.removeTag(WS, typed.id, { user: "U1", reaction: "add" })).toBeUndefined();
+      expect(await store.getHighlight(WS, typed.id)).toBeUndefined();
+    });
+
+    it("keeps a Teams message with its own ids", async () => {
+      const teams = makeHighlight({
+        platform: "teams",
+        workspace: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        conversationId: "19:abc@thread.tacv2",
+        messageId: "1712345678901",
+        threadId: "1712345600000",
+        postedAtMs: 1_712_345_678_901,
+        tags: [commandTag("29:1user")],
+        permalink: undefined,
+      });
+      await store.saveHighlights([teams]);
+      expect(teams.id).toBe("19:abc@thread.tacv2/1712345678901");
+      expect(await store.getHighlight(teams.workspace, teams.id)).toStrictEqual(teams);
+    });
+
+    it("keeps a message id as the exact string it was given, trailing zeros and all", async () => {
+      for (const messageId of ["1460419262.000017", "1700000000.000100", "1700000000.100000"]) {
+        await store.saveHighlights([makeHighlight({ messageId })]);
+        const got = await store.getHighlight(WS, `C100/${messageId}`);
+        expect(got?.messageId).toBe(messageId);
+        expect(got?.id).toBe(`C100/${messageId}`);
       }
       // The same number written differently is a different message, never a numeric match.
-      expect(await store.getHighlight(WS, "C100", "1700000000.0001")).toBeUndefined();
-      expect(await store.getHighlight(WS, "C100", "1700000000.1")).toBeUndefined();
-      const listed = await store.listHighlights({
-        workspace: WS,
-        fromMs: 0,
-        toMs: Number.MAX_SAFE_INTEGER,
-      });
-      expect(listed.map((h) => h.ts)).toEqual([
+      expect(await store.getHighlight(WS, "C100/1700000000.0001")).toBeUndefined();
+      expect(await store.getHighlight(WS, "C100/1700000000.1")).toBeUndefined();
+      const listed = await store.listHighlights({ workspace: WS, ...ALL_TIME });
+      expect(listed.map((h) => h.messageId)).toEqual([
         "1460419262.000017",
         "1700000000.000100",
         "1700000000.100000",
@@ -107,58 +138,64 @@ export function highlightContract(current: CurrentStore): void {
       expect([...long]).toHaveLength(40_000);
       const saved = texts.map((text, i) =>
         makeHighlight({
-          ts: `1700000000.${String(i).padStart(6, "0")}`,
+          messageId: `1700000000.${String(i).padStart(6, "0")}`,
           text,
-          channelName: "общий-チャンネル",
+          conversationName: "общий-チャンネル",
           authorName: "Zoë Ødegård 👩🏽‍🔬",
-          tags: [{ user: "U9", reaction: "タグ", section: "highlights" }],
+          tags: [reactionTag("U9", "タグ")],
         }),
       );
       await store.saveHighlights(saved);
 
       for (const highlight of saved) {
-        const got = await store.getHighlight(WS, highlight.channelId, highlight.ts);
-        expect(got?.text).toBe(highlight.text);
+        const got = await store.getHighlight(WS, highlight.id);
         expect(bytes(got?.text ?? "")).toBe(bytes(highlight.text));
         expect(got).toStrictEqual(highlight);
       }
-      const listed = await store.listHighlights({
-        workspace: WS,
-        fromMs: 0,
-        toMs: Number.MAX_SAFE_INTEGER,
-      });
+      const listed = await store.listHighlights({ workspace: WS, ...ALL_TIME });
       expect(listed.map((h) => bytes(h.text))).toEqual(saved.map((h) => bytes(h.text)));
     });
 
-    it("lists a window [from, to) oldest first, ties by channel then ts, optionally by channel", async () => {
+    it("lists a window [from, to) oldest first, ties by conversation then id, optionally by conversation", async () => {
       const from = T0;
       const to = T0 + 7 * 24 * 3600 * 1000;
-      const at = (channelId: string, ts: string, postedAtMs: number) =>
-        makeHighlight({ channelId, ts, postedAtMs, text: `${channelId} ${ts}` });
+      const at = (conversationId: string, messageId: string, postedAtMs: number) =>
+        makeHighlight({ conversationId, messageId, postedAtMs, text: `${conversationId} ${messageId}` });
       const before = at("C1", "1.000001", from - 1);
       const atStart = at("C2", "2.000001", from);
       const tieC2 = at("C2", "3.000001", from + 10);
       const tieC1b = at("C1", "3.000002", from + 10);
       const tieC1a = at("C1", "3.000001", from + 10);
+      const typedC1 = makeTypedHighlight({ id: "typed/zz", conversationId: "C1", postedAtMs: from + 10 });
       const lastIn = at("C3", "4.000001", to - 1);
       const atEnd = at("C1", "5.000001", to);
-      await store.saveHighlights([atEnd, tieC2, lastIn, before, tieC1b, atStart, tieC1a]);
+      await store.saveHighlights([atEnd, tieC2, lastIn, before, typedC1, tieC1b, atStart, tieC1a]);
 
       const listed = await store.listHighlights({ workspace: WS, fromMs: from, toMs: to });
-      expect(listed).toStrictEqual([atStart, tieC1a, tieC1b, tieC2, lastIn]);
+      expect(listed).toStrictEqual([atStart, tieC1a, tieC1b, typedC1, tieC2, lastIn]);
 
-      const someChannels = await store.listHighlights({
+      const some = await store.listHighlights({
         workspace: WS,
         fromMs: from,
         toMs: to,
-        channelIds: ["C1", "C3", "C404"],
+        conversationIds: ["C1", "C3", "C404"],
       });
-      expect(someChannels).toStrictEqual([tieC1a, tieC1b, lastIn]);
+      expect(some).toStrictEqual([tieC1a, tieC1b, typedC1, lastIn]);
+      const one = await store.listHighlights({
+        workspace: WS,
+        fromMs: from,
+        toMs: to,
+        conversationIds: ["C2"],
+      });
+      expect(one).toStrictEqual([atStart, tieC2]);
 
-      expect(await store.listHighlights({ workspace: WS, fromMs: from, toMs: to, channelIds: [] })).toEqual(
-        [],
-      );
+      expect(
+        await store.listHighlights({ workspace: WS, fromMs: from, toMs: to, conversationIds: [] }),
+      ).toEqual([]);
       expect(await store.listHighlights({ workspace: WS, fromMs: to, toMs: to })).toEqual([]);
+      expect(
+        await store.listHighlights({ workspace: OTHER_WS, fromMs: from, toMs: to, conversationIds: ["C1"] }),
+      ).toEqual([]);
     });
 
     it("keeps workspaces apart", async () => {
@@ -166,58 +203,78 @@ export function highlightContract(current: CurrentStore): void {
       const theirs = makeHighlight({ workspace: OTHER_WS, text: "theirs" });
       expect(await store.saveHighlights([mine, theirs])).toEqual({ inserted: 2, updated: 0 });
 
-      expect(await store.getHighlight(WS, mine.channelId, mine.ts)).toStrictEqual(mine);
-      expect(await store.getHighlight(OTHER_WS, mine.channelId, mine.ts)).toStrictEqual(theirs);
-      const window = { fromMs: 0, toMs: Number.MAX_SAFE_INTEGER };
-      expect(await store.listHighlights({ workspace: WS, ...window })).toStrictEqual([mine]);
-      expect(await store.listHighlights({ workspace: OTHER_WS, ...window })).toStrictEqual([theirs]);
+      expect(await store.getHighlight(WS, mine.id)).toStrictEqual(mine);
+      expect(await store.getHighlight(OTHER_WS, mine.id)).toStrictEqual(theirs);
+      expect(await store.listHighlights({ workspace: WS, ...ALL_TIME })).toStrictEqual([mine]);
+      expect(await store.listHighlights({ workspace: OTHER_WS, ...ALL_TIME })).toStrictEqual([theirs]);
 
-      expect(await store.removeHighlight(WS, mine.channelId, mine.ts)).toBe(true);
-      expect(await store.getHighlight(OTHER_WS, mine.channelId, mine.ts)).toStrictEqual(theirs);
+      expect(await store.removeHighlight(WS, mine.id)).toBe(true);
+      expect(await store.getHighlight(OTHER_WS, mine.id)).toStrictEqual(theirs);
+      expect(await store.updateHighlightText(WS, mine.id, "x")).toBe(false);
     });
 
     it("removes a highlight, reporting whether there was one", async () => {
-      const kept = makeHighlight({ ts: "1700000000.000001" });
-      const gone = makeHighlight({ ts: "1700000000.000002" });
+      const kept = makeHighlight({ messageId: "1700000000.000001" });
+      const gone = makeHighlight({ messageId: "1700000000.000002" });
       await store.saveHighlights([kept, gone]);
 
-      expect(await store.removeHighlight(WS, gone.channelId, gone.ts)).toBe(true);
-      expect(await store.removeHighlight(WS, gone.channelId, gone.ts)).toBe(false);
-      expect(await store.removeHighlight(WS, "C404", "1.000000")).toBe(false);
-      expect(await store.getHighlight(WS, gone.channelId, gone.ts)).toBeUndefined();
-      expect(await store.listHighlights({ workspace: WS, fromMs: 0, toMs: Number.MAX_SAFE_INTEGER })).toEqual(
-        [kept],
-      );
+      expect(await store.removeHighlight(WS, gone.id)).toBe(true);
+      expect(await store.removeHighlight(WS, gone.id)).toBe(false);
+      expect(await store.removeHighlight(WS, "C404/1.000000")).toBe(false);
+      expect(await store.getHighlight(WS, gone.id)).toBeUndefined();
+      expect(await store.listHighlights({ workspace: WS, ...ALL_TIME })).toEqual([kept]);
       // Saving it again after removal inserts it afresh.
       expect(await store.saveHighlights([gone])).toEqual({ inserted: 1, updated: 0 });
     });
 
     it("saves nothing of a batch holding an invalid highlight", async () => {
-      const existing = makeHighlight({ ts: "1700000000.000001", text: "original" });
+      const existing = makeHighlight({ messageId: "1700000000.000001", text: "original" });
       await store.saveHighlights([existing]);
 
       const update = { ...existing, text: "changed" };
-      const fresh = makeHighlight({ ts: "1700000000.000002" });
-      const invalid = makeHighlight({ ts: "1700000000.000003", section: "gossip" as Section });
-      const error = await expectBotError(store.saveHighlights([update, fresh, invalid]));
+      const fresh = makeHighlight({ messageId: "1700000000.000002" });
+      const invalid = makeHighlight({ messageId: "1700000000.000003", section: "gossip" as Section });
+      const error = await expectBotError(store.saveHighlights([update, fresh, invalid]), "store.invalid");
       expect(error.retryable).toBe(false);
 
-      expect(await store.getHighlight(WS, existing.channelId, existing.ts)).toStrictEqual(existing);
-      expect(await store.getHighlight(WS, fresh.channelId, fresh.ts)).toBeUndefined();
-      expect(await store.getHighlight(WS, invalid.channelId, invalid.ts)).toBeUndefined();
+      expect(await store.getHighlight(WS, existing.id)).toStrictEqual(existing);
+      expect(await store.getHighlight(WS, fresh.id)).toBeUndefined();
+      expect(await store.getHighlight(WS, invalid.id)).toBeUndefined();
     });
 
-    it("refuses a highlight whose ts is not a string or whose id is not its message's", async () => {
-      const numericTs = { ...makeHighlight(), ts: 1700000000.0001 as unknown as string };
-      await expectBotError(store.saveHighlights([numericTs]));
-      await expectBotError(store.saveHighlights([makeHighlight({ id: "C100/other" })]));
-      expect(await store.listHighlights({ workspace: WS, fromMs: 0, toMs: Number.MAX_SAFE_INTEGER })).toEqual(
-        [],
+    it("refuses ids that do not match the message, threads of typed text and a team on a message", async () => {
+      const numeric = { ...makeHighlight(), messageId: 1700000000.0001 as unknown as string };
+      const refused: Highlight[] = [
+        numeric,
+        makeHighlight({ id: "C100/other" }),
+        makeTypedHighlight({ threadId: "1700000000.000100" }),
+        makeHighlight({ team: "bins" }),
+        makeHighlight({ platform: "irc" as Highlight["platform"] }),
+        makeHighlight({
+          tags: [{ user: "U1", reaction: "star", section: "highlights" } as Highlight["tags"][0]],
+        }),
+      ];
+      for (const highlight of refused) {
+        await expectBotError(store.saveHighlights([highlight]), "store.invalid");
+      }
+      expect(await store.listHighlights({ workspace: WS, ...ALL_TIME })).toEqual([]);
+    });
+
+    it("keeps what it stored whatever the caller does to its objects afterwards", async () => {
+      const given = makeHighlight({ tags: [reactionTag("U2")] });
+      await store.saveHighlights([given]);
+      (given as { text: string }).text = "changed by the caller";
+      (given.tags as Highlight["tags"][0][]).push(reactionTag("U3"));
+      const got = await store.getHighlight(WS, given.id);
+      (got as { text: string }).text = "changed again";
+      expect(await store.getHighlight(WS, given.id)).toStrictEqual(
+        makeHighlight({ tags: [reactionTag("U2")] }),
       );
     });
 
     it("returns undefined for an unknown highlight", async () => {
-      expect(await store.getHighlight(WS, "C404", "1700000000.000100")).toBeUndefined();
+      expect(await store.getHighlight(WS, "C404/1700000000.000100")).toBeUndefined();
+      expect(await store.getHighlight(WS, "typed/nobody")).toBeUndefined();
     });
   });
 }

@@ -5,8 +5,15 @@ import { type CurrentStore, expectBotError, OTHER_WS, T0, WS } from "./store-fix
 const LEASE = 30_000;
 
 /** An event received at T0 + `offsetMs`. */
-function event(eventId: string, offsetMs = 0, payload: unknown = { type: "reaction_added", n: offsetMs }) {
-  return { workspace: WS, eventId, kind: "reaction_added", payload, receivedAtMs: T0 + offsetMs };
+function event(eventId: string, offsetMs = 0, payload: unknown = { kind: "tag_added", n: offsetMs }) {
+  return {
+    workspace: WS,
+    eventId,
+    kind: "tag_added",
+    payload,
+    correlationId: `corr-${eventId}`,
+    receivedAtMs: T0 + offsetMs,
+  };
 }
 
 /** The inbox of platform events and its leases: part of describeStoreContract. */
@@ -22,20 +29,21 @@ export function inboxContract(current: CurrentStore): void {
 
     it("records an event once, however often it arrives", async () => {
       const payload = {
-        type: "reaction_added",
+        kind: "tag_added",
         reaction: "clap::skin-tone-3",
         text: "شكراً 🎉",
         nested: [1, null],
       };
       expect(await store.recordEvent(event("Ev1", 0, payload))).toBe("recorded");
       expect(await store.recordEvent(event("Ev1", 5, { other: true }))).toBe("duplicate");
-      expect(await store.recordEvent(event("Ev1", 9))).toBe("duplicate");
+      expect(await store.recordEvent({ ...event("Ev1", 9), correlationId: "another" })).toBe("duplicate");
 
       expect(await store.getEvent(WS, "Ev1")).toStrictEqual({
         workspace: WS,
         eventId: "Ev1",
-        kind: "reaction_added",
+        kind: "tag_added",
         payload,
+        correlationId: "corr-Ev1",
         receivedAtMs: T0,
         attempts: 0,
         notBeforeMs: T0,
@@ -63,7 +71,8 @@ export function inboxContract(current: CurrentStore): void {
       const first = await claim("w1", T0 + 30, 2);
       expect(first.map((e) => e.eventId)).toEqual(["Ev1", "Ev2"]);
       expect(first.map((e) => e.attempts)).toEqual([1, 1]);
-      expect(first[0]?.payload).toEqual({ type: "reaction_added", n: 10 });
+      expect(first[0]?.payload).toEqual({ kind: "tag_added", n: 10 });
+      expect(first.map((e) => e.correlationId)).toEqual(["corr-Ev1", "corr-Ev2"]);
 
       // Leased events are not claimed again by anyone while the lease lasts.
       const second = await claim("w2", T0 + 30);
@@ -147,10 +156,26 @@ export function inboxContract(current: CurrentStore): void {
       expect(await store.getEvent(WS, "Ev1")).toMatchObject({ status: "done", attempts: 2 });
     });
 
-    it("refuses an event whose payload has no JSON form", async () => {
-      await expectBotError(store.recordEvent({ ...event("Ev1"), payload: undefined }));
-      await expectBotError(store.recordEvent(event("Ev2", 0, { big: 1n })));
-      expect(await store.getEvent(WS, "Ev1")).toBeUndefined();
+    it("keeps the correlation id through claims, retries and finishing", async () => {
+      await store.recordEvent({ ...event("Ev1"), correlationId: "req-7f3a 🎯" });
+      expect((await claim("w1", T0)).map((e) => e.correlationId)).toEqual(["req-7f3a 🎯"]);
+      await store.finishEvent(WS, "Ev1", {
+        status: "retry",
+        notBeforeMs: T0 + 1,
+        errorCode: "platform.unavailable",
+      });
+      expect((await claim("w2", T0 + 1)).map((e) => e.correlationId)).toEqual(["req-7f3a 🎯"]);
+      await store.finishEvent(WS, "Ev1", { status: "done" });
+      expect((await store.getEvent(WS, "Ev1"))?.correlationId).toBe("req-7f3a 🎯");
+    });
+
+    it("refuses an event whose payload has no JSON form, or without a correlation id", async () => {
+      await expectBotError(store.recordEvent({ ...event("Ev1"), payload: undefined }), "store.invalid");
+      await expectBotError(store.recordEvent(event("Ev2", 0, { big: 1n })), "store.invalid");
+      await expectBotError(store.recordEvent({ ...event("Ev3"), correlationId: "" }), "store.invalid");
+      for (const id of ["Ev1", "Ev2", "Ev3"]) {
+        expect(await store.getEvent(WS, id)).toBeUndefined();
+      }
     });
   });
 }

@@ -4,7 +4,7 @@ import { defaultTeamSettings, type TeamSettings } from "../../src/domain/team.ts
 import type { Store } from "../../src/ports/store.ts";
 import { type CurrentStore, expectBotError, makeTeam, OTHER_WS, T0, WS } from "./store-fixtures.ts";
 
-/** Team settings, named leases and ping: part of describeStoreContract. */
+/** Team settings and ping: part of describeStoreContract. */
 export function teamContract(current: CurrentStore): void {
   describe("teams", () => {
     let store: Store;
@@ -30,8 +30,9 @@ export function teamContract(current: CurrentStore): void {
     });
 
     it("keeps unset optional settings undefined and the emoji pairs in order", async () => {
-      const defaults = defaultTeamSettings(WS, "Asia/Tokyo", T0);
+      const defaults = defaultTeamSettings("slack", WS, "Asia/Tokyo", T0);
       expect(defaults.series).toBeUndefined();
+      expect(defaults.reminder).toBeUndefined();
       expect(await store.createTeamIfAbsent(defaults)).toStrictEqual(defaults);
       const got = await store.getTeam(WS, defaults.team);
       expect(got).toStrictEqual(defaults);
@@ -39,11 +40,28 @@ export function teamContract(current: CurrentStore): void {
       expect(got?.emoji).toEqual(defaults.emoji);
     });
 
+    it("keeps a personal Teams team with its members, sources and reminder", async () => {
+      const personal = makeTeam({
+        platform: "teams",
+        workspace: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        team: "director",
+        personal: true,
+        members: ["29:1user", "29:2user"],
+        sourceChannels: ["19:abc@thread.tacv2"],
+        reminder: { weekday: 4, hour: 9, minute: 5 },
+      });
+      await store.saveTeam(personal);
+      expect(await store.getTeam(personal.workspace, "director")).toStrictEqual(personal);
+    });
+
     it("replaces a team's settings, and creates a team it does not know", async () => {
       await store.createTeamIfAbsent(makeTeam());
       const changed = makeTeam({
         reviewChannel: undefined,
+        publishChannel: undefined,
+        reminder: undefined,
         series: undefined,
+        sourceChannels: [],
         approvers: [],
         emoji: [["crystal_ball", "coming_up"]],
         includePrivate: true,
@@ -56,66 +74,39 @@ export function teamContract(current: CurrentStore): void {
       expect(await store.getTeam(WS, "roads")).toStrictEqual(roads);
     });
 
-    it("lists every team of every workspace by workspace, then team", async () => {
+    it("lists the teams of every workspace, or of one, by workspace then team", async () => {
       const teams: TeamSettings[] = [
         makeTeam({ workspace: OTHER_WS, team: "default" }),
         makeTeam({ team: "roads" }),
         makeTeam({ team: "bins" }),
+        makeTeam({ workspace: "T0000", team: "zeta" }),
       ];
       for (const team of teams) {
         await store.saveTeam(team);
       }
-      expect(await store.listTeams()).toStrictEqual([teams[2], teams[1], teams[0]]);
+      expect(await store.listTeams()).toStrictEqual([teams[3], teams[2], teams[1], teams[0]]);
+      expect(await store.listTeams(WS)).toStrictEqual([teams[2], teams[1]]);
+      expect(await store.listTeams(OTHER_WS)).toStrictEqual([teams[0]]);
+      expect(await store.listTeams("T9999")).toEqual([]);
       expect(await store.getTeam(OTHER_WS, "bins")).toBeUndefined();
     });
 
     it("refuses invalid settings and stores nothing", async () => {
       const badEmoji = makeTeam({ emoji: [["star", "gossip" as Section]] });
-      await expectBotError(store.saveTeam(badEmoji));
+      await expectBotError(store.saveTeam(badEmoji), "store.invalid");
       await expectBotError(
         store.createTeamIfAbsent(makeTeam({ draftSchedule: { weekday: 8, hour: 0, minute: 0 } })),
+        "store.invalid",
+      );
+      await expectBotError(
+        store.saveTeam(makeTeam({ reminder: { weekday: 1, hour: 24, minute: 0 } })),
+        "store.invalid",
       );
       expect(await store.listTeams()).toEqual([]);
     });
   });
 
-  describe("leases", () => {
-    let store: Store;
-    beforeEach(() => {
-      store = current();
-    });
-
-    it("is held by one holder until it expires, and extended only by its holder", async () => {
-      expect(await store.acquireLease("scheduler", "a", T0, 100)).toBe(true);
-      expect(await store.acquireLease("scheduler", "b", T0 + 50, 100)).toBe(false);
-      // a extends to T0 + 150.
-      expect(await store.acquireLease("scheduler", "a", T0 + 50, 100)).toBe(true);
-      expect(await store.acquireLease("scheduler", "b", T0 + 149, 100)).toBe(false);
-      // Expired at exactly its end: b takes it.
-      expect(await store.acquireLease("scheduler", "b", T0 + 150, 100)).toBe(true);
-      expect(await store.acquireLease("scheduler", "a", T0 + 160, 100)).toBe(false);
-      expect(await store.acquireLease("other", "a", T0 + 160, 100)).toBe(true);
-    });
-
-    it("lets only the holder release it", async () => {
-      expect(await store.acquireLease("scheduler", "a", T0, 1_000)).toBe(true);
-      await store.releaseLease("scheduler", "b");
-      expect(await store.acquireLease("scheduler", "b", T0 + 1, 1_000)).toBe(false);
-      await store.releaseLease("scheduler", "a");
-      expect(await store.acquireLease("scheduler", "b", T0 + 2, 1_000)).toBe(true);
-      await store.releaseLease("nothing", "a");
-    });
-
-    it("gives a lease to exactly one of several racing holders", async () => {
-      const holders = ["a", "b", "c", "d"];
-      const got = await Promise.all(
-        holders.map((holder) => store.acquireLease("scheduler", holder, T0, 1_000)),
-      );
-      expect(got.filter(Boolean)).toHaveLength(1);
-    });
-  });
-
-  describe("ping", () => {
+  describe("ping and close", () => {
     let store: Store;
     beforeEach(() => {
       store = current();
@@ -125,6 +116,18 @@ export function teamContract(current: CurrentStore): void {
       await expect(store.ping()).resolves.toBeUndefined();
       await store.close();
       await expectBotError(store.ping(), "store.unavailable");
+    });
+
+    it("refuses every call after close with store.unavailable, and closes twice", async () => {
+      await store.close();
+      await store.close();
+      await expectBotError(
+        store.getWeeknote({ workspace: WS, team: "bins", week: "2026-W13" }),
+        "store.unavailable",
+      );
+      await expectBotError(store.listTeams(), "store.unavailable");
+      await expectBotError(store.acquireLease("x", "a", T0, 1), "store.unavailable");
+      await expectBotError(store.getInstallation("slack", WS), "store.unavailable");
     });
   });
 }

@@ -137,9 +137,13 @@ export function weeknoteContract(current: CurrentStore): void {
       const badDocument = makeRevision(key.week, {
         document: { ...makeDocument(key.week), title: "" },
       });
-      await expectBotError(store.saveDraftRevision(key, badDocument));
+      await expectBotError(store.saveDraftRevision(key, badDocument), "store.invalid");
       const wrongWeek = makeRevision(key.week, { document: makeDocument("2026-W12") });
-      await expectBotError(store.saveDraftRevision(key, wrongWeek));
+      await expectBotError(store.saveDraftRevision(key, wrongWeek), "store.invalid");
+      await expectBotError(
+        store.saveDraftRevision({ ...key, week: "2026-13" }, makeRevision(key.week)),
+        "store.invalid",
+      );
       expect(await store.getWeeknote(key)).toBeUndefined();
     });
 
@@ -180,36 +184,51 @@ export function weeknoteContract(current: CurrentStore): void {
     });
 
     it("records the review message and, once approved, where it was published", async () => {
+      const review1 = { platform: "slack", conversationId: "C900", messageId: "1700000100.000100" } as const;
+      const review2 = { ...review1, messageId: "1700000200.000200" };
+      const published = {
+        platform: "slack",
+        conversationId: "C901",
+        messageId: "1700000300.000300",
+      } as const;
       await store.saveDraftRevision(key, makeRevision(key.week));
-      await store.setReviewMessage(key, { channel: "C900", ts: "1700000100.000100" });
+      await store.setReviewMessage(key, review1);
       const reviewed = await store.getWeeknote(key);
-      expect(reviewed?.review).toStrictEqual({ channel: "C900", ts: "1700000100.000100" });
+      expect(reviewed?.review).toStrictEqual(review1);
       expect(reviewed?.published).toBeUndefined();
 
-      await store.setReviewMessage(key, { channel: "C900", ts: "1700000200.000200" });
-      expect((await store.getWeeknote(key))?.review).toStrictEqual({
-        channel: "C900",
-        ts: "1700000200.000200",
-      });
+      await store.setReviewMessage(key, review2);
+      expect((await store.getWeeknote(key))?.review).toStrictEqual(review2);
 
       await expectBotError(
-        store.setPublished(key, { channel: "C901", ts: "1.000001" }),
+        store.setPublished(key, { ...published, messageId: "1.000001" }),
         "weeknote.bad_transition",
       );
       const approved = await store.decideWeeknote(key, { status: "approved", by: "U7", atMs: T0 });
-      expect(approved?.review).toStrictEqual({ channel: "C900", ts: "1700000200.000200" });
-      await store.setPublished(key, { channel: "C901", ts: "1700000300.000300" });
+      expect(approved?.review).toStrictEqual(review2);
+      await store.setPublished(key, published);
 
-      const published = await store.getWeeknote(key);
-      expect(published?.published).toStrictEqual({ channel: "C901", ts: "1700000300.000300" });
-      expect(published?.status).toBe("approved");
+      const after = await store.getWeeknote(key);
+      expect(after?.published).toStrictEqual(published);
+      expect(after?.status).toBe("approved");
       const [listed] = await store.listWeeknotes({ workspace: WS, team: key.team, limit: 1 });
-      expect(listed?.review).toStrictEqual({ channel: "C900", ts: "1700000200.000200" });
-      expect(listed?.published).toStrictEqual({ channel: "C901", ts: "1700000300.000300" });
+      expect(listed?.review).toStrictEqual(review2);
+      expect(listed?.published).toStrictEqual(published);
+    });
+
+    it("keeps a Teams review message with its own ids", async () => {
+      const ref = {
+        platform: "teams",
+        conversationId: "19:abc@thread.tacv2;messageid=1712345678901",
+        messageId: "1:1AbCdEf_activity-id",
+      } as const;
+      await store.saveDraftRevision(key, makeRevision(key.week));
+      await store.setReviewMessage(key, ref);
+      expect((await store.getWeeknote(key))?.review).toStrictEqual(ref);
     });
 
     it("refuses to record messages of an unknown weeknote", async () => {
-      const ref = { channel: "C900", ts: "1700000100.000100" };
+      const ref = { platform: "slack", conversationId: "C900", messageId: "1700000100.000100" } as const;
       await expectBotError(store.setReviewMessage(key, ref), "weeknote.not_found");
       await expectBotError(store.setPublished(key, ref), "weeknote.not_found");
       expect(await store.getWeeknote(key)).toBeUndefined();

@@ -1,12 +1,24 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/ports/store.ts";
+import { fenceContract } from "./store-fences.contract.ts";
 import { highlightContract } from "./store-highlights.contract.ts";
 import { inboxContract } from "./store-inbox.contract.ts";
+import { installationContract } from "./store-installations.contract.ts";
+import { invalidRecordContract } from "./store-invalid.contract.ts";
+import { leaseContract } from "./store-leases.contract.ts";
 import { tagContract } from "./store-tags.contract.ts";
 import { teamContract } from "./store-teams.contract.ts";
 import { weeknoteContract } from "./store-weeknotes.contract.ts";
 
-export { makeDocument, makeHighlight, makeRevision, makeTeam } from "./store-fixtures.ts";
+export {
+  makeConversationReference,
+  makeDocument,
+  makeHighlight,
+  makeInstallation,
+  makeRevision,
+  makeTeam,
+  makeTypedHighlight,
+} from "./store-fixtures.ts";
 
 /**
  * The behaviour every {@link Store} must have (SPEC §7). `open` must return a new, empty store each
@@ -35,7 +47,11 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     highlightContract(current);
     tagContract(current);
     weeknoteContract(current);
+    fenceContract(current);
     inboxContract(current);
     teamContract(current);
+    leaseContract(current);
+    installationContract(current);
+    invalidRecordContract(current);
   });
 }

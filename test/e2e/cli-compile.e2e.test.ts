@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CompileJson } from "../../adapters/slack-export/compile-json.ts";
 import { openSqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
-import type { CompileJson } from "../../src/domain/render-json.ts";
 import { runCli } from "../support/run-cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -69,6 +69,26 @@ describe("weeknotes compile, the real binary", () => {
     expect(stdout).toContain("from 17 highlights tagged in 2026-W13");
     expect(stdout).not.toMatch(/<!|<@|&amp;|&lt;/);
     expect(stderr).toBe("");
+  });
+
+  it("answers --help and --version from the compiled code in dist/", async () => {
+    const { version } = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { version: string };
+    const env = { ...process.env, LOG_LEVEL: "silent" };
+    for (const flag of ["--version", "-V"]) {
+      const { stdout, stderr } = await run(process.execPath, ["bin/weeknotes.js", flag], { cwd: ROOT, env });
+      expect(stdout).toBe(`${version}\n`);
+      expect(stderr).toBe("");
+    }
+    const help = await run(process.execPath, ["bin/weeknotes.js", "--help"], { cwd: ROOT, env });
+    expect(help.stdout).toMatch(/^Usage: weeknotes \[options\] \[command\]/);
+    expect(help.stdout).toContain("compile");
+    expect(help.stdout).toContain("serve");
+    expect(help.stderr).toBe("");
+    const compileHelp = await run(process.execPath, ["bin/weeknotes.js", "help", "compile"], {
+      cwd: ROOT,
+      env,
+    });
+    expect(compileHelp.stdout).toContain("--slack-export <path>");
   });
 
   it("exits 2 with one line saying what to do on bad input", async () => {

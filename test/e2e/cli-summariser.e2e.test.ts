@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CompileJson } from "../../src/domain/render-json.ts";
+import type { CompileJson } from "../../adapters/slack-export/compile-json.ts";
 import {
   completion,
   echoDocument,
@@ -48,6 +48,11 @@ describe("weeknotes compile --summariser openai", () => {
     expect(cited.length).toBeGreaterThan(0);
     expect(cited.every((id) => ids.has(id))).toBe(true);
     expect(json.weeknote.footer).toMatch(/gpt-4o-mini/);
+    // A compile drafts for a team, so the note speaks as "we".
+    const system = fake.requests[0]?.body?.messages[0];
+    expect(system?.role).toBe("system");
+    expect(system?.content).toContain('Write as the team, in the first person plural: "we", "our".');
+    expect(system?.content).not.toContain("{{voice}}");
   });
 
   it("falls back to the offline summariser, and says so, when the account has no quota", async () => {

@@ -11,6 +11,7 @@ import {
 import { loadPrompts, PROMPT_FILES, type PromptSet } from "../../adapters/openai/prompts.ts";
 import type { Highlight } from "../../src/domain/highlight.ts";
 import { renderMarkdown } from "../../src/domain/render-markdown.ts";
+import { defaultTeamSettings, voiceOf } from "../../src/domain/team.ts";
 import type { SummariseInput } from "../../src/ports/summariser.ts";
 import {
   type ChatRequestBody,
@@ -74,7 +75,7 @@ function summariser(overrides: Partial<OpenAiSummariserOptions> = {}) {
 }
 
 function hl(text: string, overrides: Partial<Highlight> = {}): Highlight {
-  return makeHighlight({ postedAtMs: MONDAY + 60_000 * (overrides.ts ? 0 : 1), text, ...overrides });
+  return makeHighlight({ postedAtMs: MONDAY + 60_000 * (overrides.messageId ? 0 : 1), text, ...overrides });
 }
 
 function week(highlights: Highlight[], extra: Partial<SummariseInput> = {}): SummariseInput {
@@ -110,11 +111,11 @@ function allText(value: unknown): string {
 
 const THREE = () => [
   hl("We launched the new bins booking form to 5% of residents", {
-    channelName: "bins-digital",
+    conversationName: "bins-digital",
     authorName: "Alice",
   }),
   hl("Cyber drill on Thursday went well, we found two gaps in the runbook", {
-    channelName: "cyber",
+    conversationName: "cyber",
     authorName: "Bob",
   }),
   hl("Next week: budget round with finance", { section: "coming_up", authorName: "Alice" }),
@@ -280,9 +281,9 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
     const filler = "The council's new housing repairs service went live for tenants in three wards. ";
     const highlights = Array.from({ length: 400 }, (_, i) =>
       hl(`#${i} ${filler.repeat(30)}`.slice(0, 2_000), {
-        ts: `${1_774_256_400 + i}.000100`,
+        messageId: `${1_774_256_400 + i}.000100`,
         postedAtMs: MONDAY + i * 1_000,
-        channelName: `team-${i % 7}`,
+        conversationName: `team-${i % 7}`,
       }),
     );
     const result = await summariser({ tokenBudget: budget }).summarise(week(highlights));
@@ -424,6 +425,39 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
     expect(user.split("Ignore all previous instructions")).toHaveLength(2);
   });
 
+  it("sends a personal team's note in the first person singular, and a team's as we", async () => {
+    const team = defaultTeamSettings("slack", "T0WEEK0001", "Europe/London", MONDAY);
+    const personal = { ...team, team: "my-note", name: "My note", personal: true, members: ["U0ALICE001"] };
+    await summariser().summarise(week(THREE(), { teamName: personal.name, voice: voiceOf(personal) }));
+    await summariser().summarise(week(THREE(), { voice: voiceOf(team) }));
+    await summariser().summarise(week(THREE()));
+
+    const [mine, ours, byDefault] = [0, 1, 2].map((i) => systemMessage(body(i)));
+    const singular = 'Write as one person writing their own note, in the first person singular: "I", "my".';
+    const plural = 'Write as the team, in the first person plural: "we", "our".';
+    expect(mine).toContain(singular);
+    expect(mine).not.toContain(plural);
+    expect(mine).toContain("My note");
+    for (const system of [ours, byDefault]) {
+      expect(system).toContain(plural);
+      expect(system).not.toContain(singular);
+    }
+    for (const system of [mine, ours, byDefault]) {
+      expect(system).not.toMatch(/\{\{\s*voice\s*\}\}/);
+    }
+  });
+
+  it("keeps a personal team's voice when the offline summariser stands in", async () => {
+    fake.script(quotaExceeded());
+    const result = await summariser().summarise(week(THREE(), { teamName: "My note", voice: "I" }));
+    expect(result.origin).toBe("offline");
+    expect(result.document.intro).toMatch(/^This week I tagged 3 highlights/);
+    fake.script(quotaExceeded());
+    const team = await summariser().summarise(week(THREE()));
+    expect(team.origin).toBe("offline");
+    expect(team.document.intro).toMatch(/^This week we tagged 3 highlights/);
+  });
+
   it("passes the previous draft and the approver's reason into a regeneration", async () => {
     const highlights = THREE();
     const previous = {
@@ -480,7 +514,7 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
       }),
       hl(`Resident called from +44 7700 900123 with NI AB 12 34 56 C about council tax.${more}`, {
         authorName: "bob@example.com",
-        channelName: "contact-centre",
+        conversationName: "contact-centre",
       }),
       hl(`Thanks to the team! 🎉 (2026-03-27, ts 1700000000.000100, £12,000)${more}`, { section: "thanks" }),
     ];

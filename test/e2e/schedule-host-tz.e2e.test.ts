@@ -1,109 +1,126 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { openSqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
+import {
+  AUTUMN_2026,
+  casesOf,
+  expectedRun,
+  MINUTE,
+  SPRING_2026,
+  type SweepRun,
+  sweepWeeks,
+  windowsAround,
+} from "../support/schedule-harness.ts";
+import { probeSchedule } from "../support/schedule-probe.ts";
 
-// CASES C13: the schedule must not depend on the host's time zone. The probe prints the domain's
-// answers in child processes with different TZ; the schedule tests (pure, and node-cron with fake
-// timers) are run again in child vitest processes under TZ=Europe/London and TZ=Asia/Jerusalem.
-const runFile = promisify(execFile);
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const runTs = join(root, "bin/run-ts.js");
-const dirs: string[] = [];
+// CASES C13: the schedule must not depend on the host's time zone. Node applies a change of
+// process.env.TZ at run time to Date's local-time methods (and to Intl's default zone), so this
+// file sets TZ to one zone after the other in this one process and, under each, asks the schedule
+// domain for its instants and drives the real runner on its minute sweep through the spring and
+// autumn changes of 2026 (as test/e2e/schedule-sweep.e2e.test.ts does, with narrower windows).
+// Every answer must be the same under every zone. No child processes, no nested Vitest.
 
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const ZONES = ["UTC", "Europe/London", "America/New_York", "Asia/Jerusalem", "Pacific/Chatham"] as const;
 
-function childEnv(tz: string): NodeJS.ProcessEnv {
-  return { ...process.env, TZ: tz };
-}
+/** What `Date#getTimezoneOffset` gives in January and July 2026 under each host zone, minutes. */
+const HOST_OFFSETS: Record<(typeof ZONES)[number], [number, number]> = {
+  UTC: [0, 0],
+  "Europe/London": [0, -60],
+  "America/New_York": [300, 240],
+  "Asia/Jerusalem": [-120, -180],
+  // +13:45 in the southern summer, +12:45 in winter.
+  "Pacific/Chatham": [-825, -765],
+};
 
-const EXPECTED = {
+const EXPECTED_PROBE = {
   instants: [
-    { zone: "Europe/London", cron: "0 14 * * 5", week: "2026-W13", at: "2026-03-27T14:00:00.000Z" },
-    { zone: "Europe/London", cron: "0 14 * * 5", week: "2026-W14", at: "2026-04-03T13:00:00.000Z" },
-    { zone: "Europe/London", cron: "0 16 * * 5", week: "2025-W14", at: "2025-04-04T15:00:00.000Z" },
-    { zone: "Europe/London", cron: "30 1 * * 0", week: "2026-W13", at: "2026-03-29T01:00:00.000Z" },
-    { zone: "Europe/London", cron: "30 1 * * 0", week: "2026-W43", at: "2026-10-25T00:30:00.000Z" },
-    { zone: "Europe/London", cron: "30 1 * * 0", week: "2025-W43", at: "2025-10-26T00:30:00.000Z" },
-    { zone: "Asia/Jerusalem", cron: "30 2 * * 5", week: "2026-W13", at: "2026-03-27T00:00:00.000Z" },
-    { zone: "Asia/Jerusalem", cron: "30 2 * * 5", week: "2025-W13", at: "2025-03-28T00:00:00.000Z" },
-    { zone: "America/New_York", cron: "30 2 * * 0", week: "2026-W10", at: "2026-03-08T07:00:00.000Z" },
+    { zone: "Europe/London", schedule: "5 14:00", week: "2026-W13", at: "2026-03-27T14:00:00.000Z" },
+    { zone: "Europe/London", schedule: "5 14:00", week: "2026-W14", at: "2026-04-03T13:00:00.000Z" },
+    { zone: "Europe/London", schedule: "5 16:00", week: "2025-W14", at: "2025-04-04T15:00:00.000Z" },
+    // Inside the spring gap: when the clock jumps.
+    { zone: "Europe/London", schedule: "7 1:30", week: "2026-W13", at: "2026-03-29T01:00:00.000Z" },
+    // Inside the repeated autumn hour: its first occurrence.
+    { zone: "Europe/London", schedule: "7 1:30", week: "2026-W43", at: "2026-10-25T00:30:00.000Z" },
+    { zone: "Europe/London", schedule: "7 1:30", week: "2025-W43", at: "2025-10-26T00:30:00.000Z" },
+    { zone: "Asia/Jerusalem", schedule: "5 2:30", week: "2026-W13", at: "2026-03-27T00:00:00.000Z" },
+    { zone: "Asia/Jerusalem", schedule: "5 2:30", week: "2025-W13", at: "2025-03-28T00:00:00.000Z" },
+    { zone: "America/New_York", schedule: "7 2:30", week: "2026-W10", at: "2026-03-08T07:00:00.000Z" },
+    { zone: "America/New_York", schedule: "7 1:30", week: "2026-W44", at: "2026-11-01T05:30:00.000Z" },
+    // Chatham repeats 02:45–03:45 on 5 April 2026 (+13:45 → +12:45) …
+    { zone: "Pacific/Chatham", schedule: "7 2:50", week: "2026-W14", at: "2026-04-04T13:05:00.000Z" },
+    // … and skips 02:45–03:45 on 27 September 2026.
+    { zone: "Pacific/Chatham", schedule: "7 3:00", week: "2026-W39", at: "2026-09-26T14:00:00.000Z" },
   ],
   due: [null, "2026-W13 2026-03-27T14:00:00.000Z", null],
   gap: "2026-03-29T01:00:00.000Z",
+  week: "2026-W14 2026-03-29T23:00:00.000Z 2026-04-05T23:00:00.000Z",
 };
 
+const original = process.env.TZ;
+
+afterEach(() => {
+  setHostZone(original);
+});
+
+/** Sets (or, with undefined, removes) the host zone of this process. */
+function setHostZone(zone: string | undefined): void {
+  if (zone === undefined) {
+    Reflect.deleteProperty(process.env, "TZ");
+  } else {
+    process.env.TZ = zone;
+  }
+}
+
+/** The spring and autumn runs of schedule-sweep.e2e.test.ts, ten minutes either side of each due instant. */
+async function runBothSeasons(): Promise<{ spring: SweepRun; autumn: SweepRun }> {
+  const results: SweepRun[] = [];
+  for (const season of [SPRING_2026, AUTUMN_2026]) {
+    const store = openSqliteStore({ path: ":memory:" });
+    try {
+      results.push(
+        await sweepWeeks({
+          stores: [store],
+          cases: casesOf(season.dues),
+          from: season.from,
+          to: season.to,
+          windows: windowsAround(season.dues, 10 * MINUTE),
+        }),
+      );
+    } finally {
+      await store.close();
+    }
+  }
+  const [spring, autumn] = results as [SweepRun, SweepRun];
+  return { spring, autumn };
+}
+
 describe("the schedule is the same whatever the host's TZ (C13)", () => {
-  it("gives the same instants under TZ=UTC, Europe/London, Asia/Jerusalem, America/New_York and Pacific/Chatham", async () => {
-    const zones = ["UTC", "Europe/London", "Asia/Jerusalem", "America/New_York", "Pacific/Chatham"];
-    const outputs = await Promise.all(
-      zones.map(async (tz) => {
-        const { stdout } = await runFile(
-          process.execPath,
-          [runTs, join(root, "test/support/schedule-probe.ts")],
-          {
-            env: childEnv(tz),
-            cwd: root,
-          },
-        );
-        return JSON.parse(stdout) as { host: string; result: unknown };
-      }),
-    );
-    expect(outputs.map((o) => o.host)).toEqual(zones);
-    for (const output of outputs) {
-      expect(output.result).toEqual(EXPECTED);
+  it("gives the same instants and the same drafts under TZ=UTC, Europe/London, America/New_York, Asia/Jerusalem and Pacific/Chatham", {
+    timeout: 30_000,
+  }, async () => {
+    const seen: { zone: string; probe: unknown; runs: { spring: SweepRun; autumn: SweepRun } }[] = [];
+    for (const zone of ZONES) {
+      setHostZone(zone);
+      // Node applied it: local time in this process is now the zone's.
+      expect(
+        [Date.parse("2026-01-15T12:00:00Z"), Date.parse("2026-07-15T12:00:00Z")].map((t) =>
+          new Date(t).getTimezoneOffset(),
+        ),
+        zone,
+      ).toEqual(HOST_OFFSETS[zone]);
+      expect(Intl.DateTimeFormat().resolvedOptions().timeZone, zone).toBe(zone);
+      seen.push({ zone, probe: probeSchedule(), runs: await runBothSeasons() });
+    }
+
+    const first = seen[0];
+    if (!first) throw new Error("no zone ran");
+    expect(first.probe).toEqual(EXPECTED_PROBE);
+    const { spring, autumn } = first.runs;
+    expect(spring).toMatchObject(expectedRun(SPRING_2026.dues));
+    expect(autumn).toMatchObject(expectedRun(AUTUMN_2026.dues));
+    expect([...spring.problems, ...autumn.problems]).toEqual([]);
+    for (const other of seen.slice(1)) {
+      expect(other.probe, other.zone).toEqual(first.probe);
+      expect(other.runs, other.zone).toEqual(first.runs);
     }
   });
-
-  // Under TZ=Europe/London node-cron spins on 1 ms timers through the second half of the repeated
-  // hour in the autumn 01:30 cases (see adapters/cron/node-cron-scheduler.ts), some 45 s of fake
-  // time each, so that child leaves out C13 (c), the 2025 copy of the 2026 case it does run.
-  it.concurrent.each([
-    ["Europe/London", "^(?!.*C13 \\(c\\)).*$"],
-    ["Asia/Jerusalem", ".*"],
-  ])(
-    "passes the schedule tests (pure and node-cron with fake timers) under TZ=%s",
-    async (tz, names) => {
-      const dir = await mkdtemp(join(tmpdir(), "weeknotes-tz-"));
-      dirs.push(dir);
-      const report = join(dir, "report.json");
-      await runFile(
-        process.execPath,
-        [
-          join(root, "node_modules/vitest/vitest.mjs"),
-          "run",
-          "--reporter=json",
-          `--outputFile=${report}`,
-          "test/unit/schedule.unit.test.ts",
-          "test/unit/schedule-runner.unit.test.ts",
-          "test/e2e/schedule-cron.e2e.test.ts",
-          "--testTimeout=240000",
-          `--testNamePattern=${names}`,
-        ],
-        { env: childEnv(tz), cwd: root, maxBuffer: 16 * 1024 * 1024 },
-      );
-      const result = JSON.parse(await readFile(report, "utf8")) as {
-        numTotalTests: number;
-        numPassedTests: number;
-        numFailedTests: number;
-        numPendingTests: number;
-        testResults: { name: string }[];
-      };
-      expect(result.testResults.map((r) => r.name.replace(root, "")).sort()).toEqual([
-        "test/e2e/schedule-cron.e2e.test.ts",
-        "test/unit/schedule-runner.unit.test.ts",
-        "test/unit/schedule.unit.test.ts",
-      ]);
-      expect(result.numFailedTests).toBe(0);
-      expect(result.numPassedTests).toBe(result.numTotalTests - result.numPendingTests);
-      expect(result.numPendingTests).toBe(tz === "Europe/London" ? 1 : 0);
-      expect(result.numTotalTests).toBeGreaterThan(30);
-    },
-    300_000,
-  );
 });

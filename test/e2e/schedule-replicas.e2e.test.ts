@@ -159,7 +159,7 @@ describe("replicas of the bot on one SQLite file (C14)", () => {
     expect(note?.status).toBe("draft");
     expect(note?.revisions).toHaveLength(1);
     expect(note?.revisions[0]?.origin).toBe("llm");
-    expect(note?.review?.channel).toBe(REVIEW);
+    expect(note?.review?.conversationId).toBe(REVIEW);
     // One replica did the work; the other two found the week claimed or drafted.
     const drafted = three.filter((b) =>
       b.logger.entries.some((e) => e.message === "draft posted for review"),
@@ -207,7 +207,7 @@ describe("replicas of the bot on one SQLite file (C14)", () => {
     const note = await c.bot.store.getWeeknote(W13);
     expect(note?.revisions).toHaveLength(1);
     expect(note?.revisions[0]?.origin).toBe("llm");
-    expect(note?.review?.channel).toBe(REVIEW);
+    expect(note?.review?.conversationId).toBe(REVIEW);
 
     // A was slow, not dead: when its request finally ends it must not overwrite C's draft.
     const updatesBefore = slack.callsOf("chat.update").length;
@@ -217,6 +217,13 @@ describe("replicas of the bot on one SQLite file (C14)", () => {
     expect(after?.revisions.map((r) => r.origin)).toEqual(["llm"]);
     expect(slack.callsOf("chat.update")).toHaveLength(updatesBefore);
     expect(a.logger.entries.some((e) => e.message === "draft posted for review")).toBe(false);
+    // Its LLM request failed when the fake closed; the offline draft that replaced it was refused
+    // by the fence of the lease C took over.
+    expect(
+      a.logger.entries.some(
+        (e) => e.level === "warn" && e.message === "draft not stored: another process took the job over",
+      ),
+    ).toBe(true);
   });
 
   it("stops within its grace period even while a draft waits on the LLM", async () => {

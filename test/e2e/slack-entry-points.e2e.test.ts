@@ -8,10 +8,11 @@ import {
   buttonsOf,
   DM,
   GENERAL,
+  openedModal,
   REVIEW,
   reactionAdded,
   seedWorkspace,
-  viewSubmission,
+  submitModal,
   w13Ts,
 } from "../support/slack-scenario.ts";
 
@@ -72,8 +73,11 @@ describe("adding highlights without a reaction", () => {
       text: "Jo for the phones",
       authorId: ALICE,
       authorName: "Alice",
-      channelId: GENERAL,
-      tags: [{ user: ALICE, reaction: "add", section: "thanks" }],
+      conversationId: GENERAL,
+      // Typed text is not a chat message: no message id, and an id of its own.
+      messageId: undefined,
+      id: expect.stringMatching(/^typed\//),
+      tags: [{ user: ALICE, reaction: "add", section: "thanks", via: "command" }],
     });
     // Posted now, so it is in this week's note.
     expect(stored?.postedAtMs).toBe(t.clock.now());
@@ -120,17 +124,18 @@ describe("adding highlights without a reaction", () => {
     const stored = await allHighlights(t);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
-      ts: reply,
-      threadTs: parent,
+      id: `${GENERAL}/${reply}`,
+      conversationId: GENERAL,
+      messageId: reply,
+      threadId: parent,
       text: "Reply: 120 forms sent in the first day",
       authorName: "Bob",
-      tags: [{ user: ALICE, reaction: "shortcut", section: "highlights" }],
+      permalink: expect.stringContaining(`thread_ts=${parent}`),
+      tags: [{ user: ALICE, reaction: "add", section: "highlights", via: "command" }],
     });
-    expect(t.fake.callsOf("conversations.replies")[0]?.args).toMatchObject({
-      ts: parent,
-      oldest: reply,
-      latest: reply,
-    });
+    // Slack handed the message over with the shortcut: no rate-limited history read was needed.
+    expect(t.fake.callsOf("conversations.replies")).toEqual([]);
+    expect(t.fake.callsOf("conversations.history")).toEqual([]);
   });
 
   it('a DM is added as a highlight, and a DM "last week" is answered there', async () => {
@@ -146,7 +151,7 @@ describe("adding highlights without a reaction", () => {
     });
     expect((await t.event(dm("Shipped the thing", "1774612800.000600"), "Ev0DMADD001")).status).toBe(200);
     await t.settle();
-    const added = (await allHighlights(t)).find((h) => h.channelId === DM);
+    const added = (await allHighlights(t)).find((h) => h.conversationId === DM);
     expect(added).toMatchObject({ text: "Shipped the thing", authorId: ALICE, section: "highlights" });
     expect(t.fake.callsOf("chat.postMessage").map((c) => [c.args.channel, c.args.text])).toContainEqual([
       DM,
@@ -216,39 +221,11 @@ describe("settings and the App Home", () => {
 
     const open = await t.command("config", ALICE);
     expect(open.status).toBe(200);
-    const opened = t.fake.callsOf("views.open");
-    expect(opened).toHaveLength(1);
-    const view = opened[0]?.args.view as {
-      callback_id: string;
-      private_metadata: string;
-      blocks: { block_id: string; element: Record<string, unknown> }[];
-    };
+    expect(t.fake.callsOf("views.open")).toHaveLength(1);
+    const view = openedModal(t.fake);
     expect(view.callback_id).toBe("weeknotes_config_modal");
-
     // The form as Slack submits it: every input at its initial value, then some changed.
-    const values: Record<string, Record<string, Record<string, unknown>>> = {};
-    for (const block of view.blocks) {
-      const element = block.element;
-      const state: Record<string, unknown> = { type: element.type };
-      if (element.type === "plain_text_input") state.value = element.initial_value ?? null;
-      if (element.type === "conversations_select") state.selected_conversation = element.initial_conversation;
-      if (element.type === "multi_users_select") state.selected_users = element.initial_users;
-      values[block.block_id] = { value: state };
-    }
-    const submit = (changes: Record<string, Record<string, unknown>>) => {
-      const changed = { ...values };
-      for (const [block, state] of Object.entries(changes)) {
-        changed[block] = { value: { ...changed[block]?.value, ...state } };
-      }
-      return t.interaction(
-        viewSubmission({
-          user: ALICE,
-          callbackId: "weeknotes_config_modal",
-          privateMetadata: view.private_metadata,
-          values: changed,
-        }),
-      );
-    };
+    const submit = (changes: Record<string, Record<string, unknown>>) => submitModal(t, view, ALICE, changes);
 
     const bad = await submit({ timezone: { value: "Mars/Olympus_Mons" } });
     expect(bad.status).toBe(200);
@@ -266,6 +243,7 @@ describe("settings and the App Home", () => {
     });
     expect(good.status).toBe(200);
     expect(good.body).toBe("");
+    await t.settle();
     expect(await t.bot.store.getTeam(TEAM, "default")).toMatchObject({
       name: "the digital team",
       reviewChannel: REVIEW,
@@ -279,7 +257,7 @@ describe("settings and the App Home", () => {
     const review = t.fake.callsOf("chat.postMessage").find((c) => buttonsOf(c).length > 0);
     expect(review?.args.channel).toBe(REVIEW);
     const weeknote = await t.bot.store.getWeeknote({ workspace: TEAM, team: "default", week: "2026-W13" });
-    expect(weeknote?.review?.channel).toBe(REVIEW);
+    expect(weeknote?.review?.conversationId).toBe(REVIEW);
     // The review left behind in #general lost its buttons.
     const retired = t.fake.callsOf("chat.update").find((c) => c.args.channel === GENERAL);
     expect(retired).toBeDefined();

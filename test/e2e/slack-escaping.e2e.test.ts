@@ -56,7 +56,7 @@ describe("decoding in, escaping out (C7)", () => {
   it("stores the decoded text; the review, its update and the published note never ping or double-escape", async () => {
     expect((await t.event(reactionAdded(ALICE, GENERAL, TS), "Ev0C7TAG001")).status).toBe(200);
     await t.settle();
-    const stored = await t.bot.store.getHighlight(TEAM, GENERAL, TS);
+    const stored = await t.bot.store.getHighlight(TEAM, `${GENERAL}/${TS}`);
     expect(stored?.text).toBe(DECODED);
     expect(stored?.authorName).toBe("Bob");
 

@@ -155,7 +155,7 @@ function oracle(dir: string, window: WeekWindow, emoji: readonly string[]): Map<
   return expected;
 }
 
-const keyOf = (h: Highlight) => `${h.channelName}\t${h.ts}`;
+const keyOf = (h: Highlight) => `${h.conversationName}\t${h.messageId}`;
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
 const temp = new TempExports();
@@ -176,11 +176,11 @@ describe.skipIf(!HAVE_EXPORTS)("readExportHighlights on real Slack exports", () 
       expect([...got].sort()).toEqual([...expected.keys()].sort());
       expect(got.length).toBe(c.expectedCount);
 
-      const replies = result.highlights.filter((h) => h.threadTs !== undefined);
+      const replies = result.highlights.filter((h) => h.threadId !== undefined);
       expect(replies.length > 0).toBe(c.threadReplies);
       for (const h of result.highlights) {
         const raw = expected.get(keyOf(h));
-        expect(h.threadTs).toBe(
+        expect(h.threadId).toBe(
           raw?.thread_ts !== undefined && raw.thread_ts !== raw.ts ? raw.thread_ts : undefined,
         );
         expect(h.postedAtMs).toBeGreaterThanOrEqual(window.startMs);
@@ -213,8 +213,8 @@ describe.skipIf(!HAVE_EXPORTS)("readExportHighlights on real Slack exports", () 
     const expected = oracle(dir, window, ["+1", "two_hearts", "heart"]);
     expect(result.workspace).toBe("T014MVD863E");
     for (const h of result.highlights) {
-      expect(h.channelId).toMatch(/^C0/);
-      expect(h.channelName).toMatch(JAPANESE);
+      expect(h.conversationId).toMatch(/^C0/);
+      expect(h.conversationName).toMatch(JAPANESE);
     }
     expect(result.channels.map((c) => c.name)).toContain("雑談");
     const plainJapanese = result.highlights.filter((h) => {
@@ -255,7 +255,7 @@ describe.skipIf(!HAVE_EXPORTS)("readExportHighlights on real Slack exports", () 
       const expected = oracle(dir, window, c.emoji);
       expect(result.workspace).toBe("T061A2UFL");
       for (const h of result.highlights) {
-        expect(h.ts).toMatch(/^\d{10}\.\d{6}$/);
+        expect(h.messageId).toMatch(/^\d{10}\.\d{6}$/);
         const raw = expected.get(keyOf(h))?.text ?? "";
         if (/<@U[A-Z0-9]+\|[^>]+>/.test(raw)) {
           seen.push(h.text);

@@ -47,11 +47,12 @@ describe("fetching the reacted message (C3)", () => {
     expect((await t.event(reactionAdded(BOB, GENERAL, R), "Ev0C3REPLY1")).status).toBe(200);
     await t.settle();
 
-    const stored = await t.bot.store.getHighlight(TEAM, GENERAL, R);
+    const stored = await t.bot.store.getHighlight(TEAM, `${GENERAL}/${R}`);
     expect(stored?.text).toBe("Reply R");
-    expect(stored?.threadTs).toBe(P);
+    expect(stored?.threadId).toBe(P);
+    expect(stored?.messageId).toBe(R);
     expect(stored?.authorName).toBe("Bob");
-    expect(await t.bot.store.getHighlight(TEAM, GENERAL, P)).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${GENERAL}/${P}`)).toBeUndefined();
     const calls = fetches(t);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.method).toBe("conversations.replies");
@@ -69,7 +70,7 @@ describe("fetching the reacted message (C3)", () => {
     await t.event(reactionAdded(BOB, GENERAL, M), "Ev0C3TOPLV1");
     await t.settle();
 
-    expect((await t.bot.store.getHighlight(TEAM, GENERAL, M))?.text).toBe("Top-level M");
+    expect((await t.bot.store.getHighlight(TEAM, `${GENERAL}/${M}`))?.text).toBe("Top-level M");
     const calls = fetches(t);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.method).toBe("conversations.history");
@@ -86,8 +87,8 @@ describe("fetching the reacted message (C3)", () => {
     await t.event(reactionAdded(BOB, GENERAL, M), "Ev0C3NEIGH1");
     await t.settle();
 
-    expect(await t.bot.store.getHighlight(TEAM, GENERAL, M)).toBeUndefined();
-    expect(await t.bot.store.getHighlight(TEAM, GENERAL, P)).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${GENERAL}/${M}`)).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${GENERAL}/${P}`)).toBeUndefined();
     expect(t.logger.entries.some((e) => /no message with exactly this ts/.test(e.message))).toBe(true);
     expect((await t.bot.store.getEvent(TEAM, "Ev0C3NEIGH1"))?.status).toBe("done");
   });
@@ -101,7 +102,7 @@ describe("fetching the reacted message (C3)", () => {
     await t.event(reactionAdded(BOB, GENERAL, R), "Ev0C3NEIGH2");
     await t.settle();
 
-    expect(await t.bot.store.getHighlight(TEAM, GENERAL, R)).toBeUndefined();
-    expect(await t.bot.store.getHighlight(TEAM, GENERAL, P)).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${GENERAL}/${R}`)).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${GENERAL}/${P}`)).toBeUndefined();
   });
 });

@@ -130,7 +130,9 @@ describe("the whole loop in Slack", () => {
       toMs: Date.parse("2027-01-01"),
     });
     expect(stored).toHaveLength(1);
-    expect(stored[0]?.tags).toEqual([{ user: ALICE, reaction: "star", section: "highlights" }]);
+    expect(stored[0]?.tags).toEqual([
+      { user: ALICE, reaction: "star", section: "highlights", via: "reaction" },
+    ]);
     const fetches = t.fake.calls.filter(
       (c) => c.method === "conversations.history" || c.method === "conversations.replies",
     );
@@ -187,6 +189,6 @@ describe("the whole loop in Slack", () => {
     });
     await t.event(reaction(ALICE, "1774520000.000400"), "Ev0BOTMSG01");
     await t.settle();
-    expect(await t.bot.store.getHighlight(TEAM, GENERAL, "1774520000.000400")).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${GENERAL}/1774520000.000400`)).toBeUndefined();
   });
 });

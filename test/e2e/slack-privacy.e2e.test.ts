@@ -40,12 +40,12 @@ describe("private channels", () => {
     await t.event(reactionAdded(ALICE, GENERAL, PUBLIC_TS), "Ev0PRIVPUB1");
     await t.event(reactionAdded(ALICE, PRIVATE, PRIVATE_TS), "Ev0PRIVPRV1");
     await t.settle();
-    expect(await t.bot.store.getHighlight(TEAM, PRIVATE, PRIVATE_TS)).toMatchObject({
+    expect(await t.bot.store.getHighlight(TEAM, `${PRIVATE}/${PRIVATE_TS}`)).toMatchObject({
       private: true,
-      channelName: "secret-project",
+      conversationName: "secret-project",
       text: SECRET_TEXT,
     });
-    expect((await t.bot.store.getHighlight(TEAM, GENERAL, PUBLIC_TS))?.private).toBe(false);
+    expect((await t.bot.store.getHighlight(TEAM, `${GENERAL}/${PUBLIC_TS}`))?.private).toBe(false);
 
     await t.command("draft", ALICE);
     await t.settle();

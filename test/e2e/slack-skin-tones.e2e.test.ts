@@ -37,34 +37,38 @@ async function send(event: Record<string, unknown>, eventId: string): Promise<vo
 describe("skin tones per reactor (C6)", () => {
   it("Alice's toned tag and Bob's plain tag are two tags; removing Alice's keeps Bob's; removing Bob's removes the highlight", async () => {
     await send(reactionAdded(ALICE, GENERAL, X, "raised_hands::skin-tone-4"), "Ev0C6ADD001");
-    let stored = await t.bot.store.getHighlight(TEAM, GENERAL, X);
+    let stored = await t.bot.store.getHighlight(TEAM, `${GENERAL}/${X}`);
     expect(stored?.section).toBe("thanks");
-    expect(stored?.tags).toEqual([{ user: ALICE, reaction: "raised_hands::skin-tone-4", section: "thanks" }]);
+    expect(stored?.tags).toEqual([
+      { user: ALICE, reaction: "raised_hands::skin-tone-4", section: "thanks", via: "reaction" },
+    ]);
 
     await send(reactionAdded(BOB, GENERAL, X, "raised_hands"), "Ev0C6ADD002");
-    stored = await t.bot.store.getHighlight(TEAM, GENERAL, X);
+    stored = await t.bot.store.getHighlight(TEAM, `${GENERAL}/${X}`);
     expect(stored?.tags).toHaveLength(2);
 
     await send(reactionRemoved(ALICE, GENERAL, X, "raised_hands::skin-tone-4"), "Ev0C6REM001");
-    stored = await t.bot.store.getHighlight(TEAM, GENERAL, X);
+    stored = await t.bot.store.getHighlight(TEAM, `${GENERAL}/${X}`);
     expect(stored?.text).toBe("Thanks to everyone who tested the forms");
-    expect(stored?.tags).toEqual([{ user: BOB, reaction: "raised_hands", section: "thanks" }]);
+    expect(stored?.tags).toEqual([
+      { user: BOB, reaction: "raised_hands", section: "thanks", via: "reaction" },
+    ]);
 
     await send(reactionRemoved(BOB, GENERAL, X, "raised_hands"), "Ev0C6REM002");
-    expect(await t.bot.store.getHighlight(TEAM, GENERAL, X)).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${GENERAL}/${X}`)).toBeUndefined();
   });
 
   it("removing a plain reaction someone never added leaves the toned one", async () => {
     await send(reactionAdded(ALICE, GENERAL, X, "raised_hands::skin-tone-4"), "Ev0C6ADD003");
     await send(reactionRemoved(ALICE, GENERAL, X, "raised_hands"), "Ev0C6REM003");
-    expect((await t.bot.store.getHighlight(TEAM, GENERAL, X))?.tags).toEqual([
-      { user: ALICE, reaction: "raised_hands::skin-tone-4", section: "thanks" },
+    expect((await t.bot.store.getHighlight(TEAM, `${GENERAL}/${X}`))?.tags).toEqual([
+      { user: ALICE, reaction: "raised_hands::skin-tone-4", section: "thanks", via: "reaction" },
     ]);
   });
 
   it("a look-alike name is not the emoji: star-struck is not star", async () => {
     await send(reactionAdded(ALICE, GENERAL, X, "star-struck"), "Ev0C6LOOK01");
-    expect(await t.bot.store.getHighlight(TEAM, GENERAL, X)).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${GENERAL}/${X}`)).toBeUndefined();
     expect(t.fake.callsOf("conversations.history")).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ async function startWith(authTest: unknown) {
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.url,
   });
-  const bot = buildBot(config, { logger: memoryLogger(), schedule: false });
+  const bot = await buildBot(config, { logger: memoryLogger(), schedule: false });
   try {
     await bot.start();
     await bot.stop();

@@ -104,6 +104,8 @@ interface Seen {
   retryNum?: number | undefined;
   retryReason?: string | undefined;
   text?: string;
+  /** The correlation id the receiver gave the request (Bolt's context). */
+  correlationId?: unknown;
 }
 
 interface TestBot {
@@ -126,11 +128,16 @@ async function startBot(options: { ackTimeoutMs?: number; slow?: SlowListener } 
   const logger = recordingLogger(logs);
   const seen: Seen[] = [];
   let ready = true;
+  let ids = 0;
   const { receiver, handler } = createSlackHttpReceiver({
     signingSecret: SECRET,
     clock,
     logger,
     maxBodyBytes: MAX_BODY_BYTES,
+    newId: () => {
+      ids += 1;
+      return `corr-${ids}`;
+    },
     ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
   });
   const app = new App({
@@ -150,6 +157,7 @@ async function startBot(options: { ackTimeoutMs?: number; slow?: SlowListener } 
       id: `${event.reaction}@${event.item.type === "message" ? event.item.ts : "?"}`,
       retryNum: context.retryNum,
       retryReason: context.retryReason,
+      correlationId: context.correlationId,
     });
   });
   app.command("/weeknotes", async ({ command, ack }) => {
@@ -223,8 +231,28 @@ describe("Slack HTTP transport", () => {
       expect(result.status).toBe(200);
       expect(result.body).toBe("");
       expect(seenSince(before)).toEqual([
-        { kind: "event", id: "star@1700000000.000100", retryNum: undefined, retryReason: undefined },
+        {
+          kind: "event",
+          id: "star@1700000000.000100",
+          retryNum: undefined,
+          retryReason: undefined,
+          correlationId: expect.stringMatching(/^corr-\d+$/),
+        },
       ]);
+    });
+
+    it("gives each request its own correlation id, in the listener's context and the acknowledgement log", async () => {
+      const before = bot.seen.length;
+      await postSlackEvent(bot.events, REACTION_ENVELOPE, signed);
+      await postSlackEvent(bot.events, REACTION_ENVELOPE, signed);
+      const ids = seenSince(before).map((s) => s.correlationId);
+      expect(ids).toHaveLength(2);
+      expect(new Set(ids).size).toBe(2);
+      for (const id of ids) {
+        expect(
+          bot.logs.filter((e) => e.message === "Slack request acknowledged" && e.fields.correlationId === id),
+        ).toEqual([expect.objectContaining({ fields: expect.objectContaining({ eventId: "Ev0DUP00001" }) })]);
+      }
     });
 
     it("passes Slack's retry headers through to the listener's context (C1)", async () => {
@@ -235,7 +263,13 @@ describe("Slack HTTP transport", () => {
       });
       expect(result.status).toBe(200);
       expect(seenSince(before)).toEqual([
-        { kind: "event", id: "star@1700000000.000100", retryNum: 1, retryReason: "http_timeout" },
+        {
+          kind: "event",
+          id: "star@1700000000.000100",
+          retryNum: 1,
+          retryReason: "http_timeout",
+          correlationId: expect.any(String),
+        },
       ]);
     });
 

@@ -49,7 +49,7 @@ describe("a reaction the bot cannot follow up (C2)", () => {
     expect(result.status).toBe(200);
     await t.settle();
 
-    expect(await t.bot.store.getHighlight(TEAM, SHARED, ts)).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${SHARED}/${ts}`)).toBeUndefined();
     expect((await allHighlights(t)).filter((h) => h.text.trim() === "")).toEqual([]);
     const hints = toldAlice(t);
     expect(hints).toHaveLength(1);
@@ -77,7 +77,7 @@ describe("a reaction the bot cannot follow up (C2)", () => {
     expect(result.status).toBe(200);
     await t.settle();
 
-    expect(await t.bot.store.getHighlight(TEAM, DM, ts)).toBeUndefined();
+    expect(await t.bot.store.getHighlight(TEAM, `${DM}/${ts}`)).toBeUndefined();
     expect(await allHighlights(t)).toEqual([]);
     const dm = t.fake
       .callsOf("chat.postMessage")
@@ -99,6 +99,6 @@ describe("a reaction the bot cannot follow up (C2)", () => {
     t.fake.notInChannel(SHARED, false);
     await t.event(reaction(SHARED, ts), "Ev0C2AGAIN2");
     await t.settle();
-    expect((await t.bot.store.getHighlight(TEAM, SHARED, ts))?.text).toBe("Joint launch plan agreed");
+    expect((await t.bot.store.getHighlight(TEAM, `${SHARED}/${ts}`))?.text).toBe("Joint launch plan agreed");
   });
 });

@@ -51,12 +51,21 @@ export interface TestBot {
     eventId: string,
     headers?: Record<string, string>,
   ): Promise<PostResult>;
-  /** POSTs a signed `/weeknotes` command. */
-  command(text: string, user: string, channel?: string): Promise<PostResult>;
+  /**
+   * POSTs a signed `/weeknotes` command. Its trigger id is `triggerId` when given (the inbox
+   * records the command as `command:<trigger id>`), else a fresh one.
+   */
+  command(text: string, user: string, channel?: string, triggerId?: string): Promise<PostResult>;
   /** POSTs a signed interaction payload. */
   interaction(payload: Record<string, unknown>): Promise<PostResult>;
   /** Waits until the inbox and the background work are done. */
   settle(): Promise<void>;
+  /**
+   * Stops the bot (and the fake and the data folder when the harness made them).
+   * @throws Error when the fake Slack refused a call for breaking one of Slack's limits while the
+   *   bot ran (a message over 50 blocks, a section over 3,000 characters…): every test on the
+   *   harness fails then, even one that asserts nothing about the message.
+   */
   stop(): Promise<void>;
 }
 
@@ -91,7 +100,7 @@ export async function startTestBot(
     DEFAULT_TIMEZONE: "Europe/London",
     ...options.env,
   });
-  const bot = buildBot(config, {
+  const bot = await buildBot(config, {
     clock,
     logger,
     botUserId: BOT_USER,
@@ -100,6 +109,8 @@ export async function startTestBot(
     schedule: options.schedule ?? false,
     ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
   });
+  // Refusals of a shared fake before this bot started are not this bot's.
+  const refusalsBefore = fake.limitRefusals().length;
   await bot.start();
   const events = `${bot.url}/slack/events`;
   const signed = () => ({ secret: SECRET, timestampSeconds: Math.floor(clock.now() / 1000) });
@@ -124,7 +135,7 @@ export async function startTestBot(
         },
         { ...signed(), ...(headers ? { headers } : {}) },
       ),
-    command: (text, user, channel = "C0GENERAL1") => {
+    command: (text, user, channel = "C0GENERAL1", triggerId) => {
       counter += 1;
       return postSlackCommand(
         events,
@@ -140,7 +151,7 @@ export async function startTestBot(
           text,
           api_app_id: "A0APP00001",
           response_url: `${fake.url.replace(/api\/$/, "")}response/${counter}`,
-          trigger_id: `trigger.${counter}.${Date.now()}`,
+          trigger_id: triggerId ?? `trigger.${counter}.${Date.now()}`,
         },
         signed(),
       );
@@ -154,11 +165,19 @@ export async function startTestBot(
     },
     async stop() {
       await bot.stop();
+      const refused = fake.limitRefusals().slice(refusalsBefore);
       if (!options.fake) {
         await fake.close();
       }
       if (!options.dataDir) {
         await rm(dataDir, { recursive: true, force: true });
+      }
+      if (refused.length > 0) {
+        throw new Error(
+          `The bot broke Slack's limits; the fake Slack refused:\n${refused
+            .map((r) => `${r.method} → ${r.error}: ${r.problems.join("; ")}`)
+            .join("\n")}`,
+        );
       }
     },
   };

@@ -4,7 +4,8 @@
  * (PORT=0, HOST, DATA_DIR, SLACK_*) plus
  * - TEST_NOW_MS: the fixed time its clock gives (UTC epoch ms); never the wall clock;
  * - TEST_BOT_USER_ID / TEST_BOT_ID: the bot's ids (default U0BOT00001 / B0BOT00001), so Bolt never
- *   calls auth.test.
+ *   calls auth.test;
+ * - TEST_SCHEDULE=1: run the weekly schedule (off by default); TEST_HOLDER: its name in leases.
  * Once listening it prints one JSON line on stdout, `{"url":"http://127.0.0.1:…","pid":…}`; logs go
  * to stderr. SIGTERM or SIGINT stops it gracefully.
  */
@@ -19,13 +20,14 @@ if (!Number.isSafeInteger(nowMs)) {
   process.exit(2);
 }
 const config = loadConfig(process.env);
-const bot = buildBot(config, {
+const bot = await buildBot(config, {
   clock: { now: () => nowMs },
   logger: createPinoLogger({ level: config.logLevel, destination: 2 }),
   botUserId: process.env.TEST_BOT_USER_ID ?? "U0BOT00001",
   botId: process.env.TEST_BOT_ID ?? "B0BOT00001",
   workerPollMs: 50,
-  schedule: false,
+  schedule: process.env.TEST_SCHEDULE === "1",
+  ...(process.env.TEST_HOLDER ? { holder: process.env.TEST_HOLDER } : {}),
 });
 await bot.start();
 process.stdout.write(`${JSON.stringify({ url: bot.url, pid: process.pid })}\n`);

@@ -30,8 +30,8 @@ export interface FakeOpenAiRequest {
   readonly raw: string;
   /** The parsed JSON body (undefined when it was not JSON). */
   readonly body: ChatRequestBody | undefined;
-  /** What the fake did: an HTTP status, or "hang". */
-  outcome: number | "hang";
+  /** What the fake did: an HTTP status, "hang", or "held" while a {@link held} step holds it. */
+  outcome: number | "hang" | "held";
 }
 
 export interface ChatRequestBody {
@@ -59,7 +59,9 @@ export type FakeReply =
       readonly body: unknown;
       readonly headers?: Readonly<Record<string, string>>;
     }
-  | { readonly kind: "hang" };
+  | { readonly kind: "hang" }
+  /** Answers with `reply` once it resolves (see {@link held}); until then the request waits. */
+  | { readonly kind: "later"; readonly reply: Promise<FakeReply> };
 
 /** A script step: a reply, or a function of the request that returns one. */
 export type FakeStep = FakeReply | ((request: FakeOpenAiRequest) => FakeReply);
@@ -139,6 +141,49 @@ export function hang(): FakeReply {
   return { kind: "hang" };
 }
 
+/** A script step that holds its request until the test answers it; see {@link held}. */
+export interface HeldStep {
+  /** The step to put in the script. */
+  readonly step: FakeStep;
+  /** Resolves with the request once it has arrived and is being held. */
+  readonly arrived: Promise<FakeOpenAiRequest>;
+  /** Answers the held request: with `reply`, or by default the echo model's answer to it. */
+  answer(reply?: FakeStep): void;
+}
+
+/**
+ * A step that holds the request it answers, connection open, until `answer()` is called (then
+ * answers like any other step); a request that is never answered ends when the fake closes. For
+ * tests that must act while a client waits on the model (pause its process, let another go on).
+ */
+export function held(): HeldStep {
+  let arrive!: (request: FakeOpenAiRequest) => void;
+  const arrived = new Promise<FakeOpenAiRequest>((resolve) => {
+    arrive = resolve;
+  });
+  let answer!: (reply: FakeStep | undefined) => void;
+  const answered = new Promise<FakeStep | undefined>((resolve) => {
+    answer = resolve;
+  });
+  return {
+    step: (request) => {
+      arrive(request);
+      return {
+        kind: "later",
+        reply: answered.then((reply) =>
+          reply === undefined
+            ? completion(echoDocument(request.body))
+            : typeof reply === "function"
+              ? reply(request)
+              : reply,
+        ),
+      };
+    },
+    arrived,
+    answer: (reply) => answer(reply),
+  };
+}
+
 export interface FakeOpenAi {
   /** Base URL for the client, ending in `/v1`. */
   readonly url: string;
@@ -190,9 +235,16 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       return;
     }
     const step = steps.shift();
-    const reply: FakeReply =
+    let reply: FakeReply =
       step === undefined ? completion(echoDocument(body)) : typeof step === "function" ? step(record) : step;
     served += 1;
+    if (reply.kind === "later") {
+      record.outcome = "held";
+      reply = await reply.reply;
+      if (reply.kind === "later") {
+        throw new Error("a held reply cannot be held again");
+      }
+    }
     if (reply.kind === "hang") {
       record.outcome = "hang";
       return;
@@ -202,6 +254,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       send(response, reply.status, reply.body, reply.headers);
       return;
     }
+    record.outcome = 200;
     send(response, 200, {
       id: `chatcmpl-fake${served}`,
       object: "chat.completion",

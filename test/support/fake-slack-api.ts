@@ -28,7 +28,13 @@
  * - a channel set with `notInChannel` answers `not_in_channel` to history, replies and postMessage,
  *   and a channel the fake has never heard of (no `addChannel`, no message) `channel_not_found`;
  * - `chat.getPermalink` gives `…/archives/C…/p<ts digits>`, plus `?thread_ts=…&cid=…` for a reply;
- * - a call without a token answers `not_authed`; `rateLimit` answers HTTP 429 with `Retry-After`.
+ * - a call without a token answers `not_authed`; `rateLimit` answers HTTP 429 with `Retry-After`;
+ * - Slack's documented size limits (see {@link SLACK_LIMITS}): a chat.postMessage, chat.update or
+ *   chat.postEphemeral whose blocks break one answers `invalid_blocks`, whose `text` is too long
+ *   `msg_too_long`; a views.open / views.update / views.push / views.publish view that breaks one
+ *   answers `invalid_arguments`. These are checked before any handler runs, so a test's handler
+ *   cannot hide them, and every refusal is kept in {@link FakeSlackApi.limitRefusals}: the test
+ *   harness fails a test whose bot broke a limit even when the test asserts nothing about it.
  * Any other method answers `{ ok: true }` unless a handler says otherwise. Cursors are not
  * implemented: `next_cursor` is always empty.
  */
@@ -45,7 +51,53 @@ export interface FakeSlackCall {
   readonly headers: Record<string, string>;
   /** The HTTP status the fake answered with. */
   status: number;
+  /** Slack's `error` string when the fake answered `{ ok: false, error }`. */
+  error?: string | undefined;
 }
+
+/**
+ * Slack's size limits on what the bot sends, each from Slack's reference documentation (numbers
+ * written here from the documents, never taken from the code under test). Lengths are counted in
+ * UTF-16 code units, which is never less than Slack's character count, so the fake is never more
+ * lenient than Slack.
+ */
+export const SLACK_LIMITS = {
+  /** Blocks in one message: "up to 50 blocks in each message" (Block Kit reference, "Blocks"). */
+  messageBlocks: 50,
+  /** Blocks in a modal or Home tab view: "100 blocks in modals or Home tabs" (Block Kit "Blocks"; "Modal views" and "Home tab views": "Max of 100 blocks"). */
+  viewBlocks: 100,
+  /** A section block's `text`: "Maximum length for the text in this field is 3000 characters" (Block Kit "Section block"). */
+  sectionText: 3000,
+  /** A section block's `fields`: at most 10 items of at most 2,000 characters each (Block Kit "Section block"). */
+  sectionFields: 10,
+  sectionFieldText: 2000,
+  /** Any other text object's `text` (a context element): "Maximum length … 3000 characters" (Block Kit "Text object"). */
+  textObject: 3000,
+  /** A header block's plain text: "Maximum length for the text in this field is 150 characters" (Block Kit "Header block"). */
+  headerText: 150,
+  /** A context block's `elements`: "Maximum number of items is 10" (Block Kit "Context block"). */
+  contextElements: 10,
+  /** An actions block's `elements`: "a maximum of 25 elements in each action block" (Block Kit "Actions block"). */
+  actionsElements: 25,
+  /** A `block_id`: "Maximum length for this field is 255 characters" (Block Kit, every block). */
+  blockId: 255,
+  /** A button's `value`: at most 2,000 characters (Block Kit "Button element"). */
+  buttonValue: 2000,
+  /** A button's label: at most 75 characters (Block Kit "Button element"). */
+  buttonText: 75,
+  /** An element's `action_id`: at most 255 characters (Block Kit "Button element" and the other elements). */
+  actionId: 255,
+  /**
+   * A message's top-level `text`: Slack truncates text past 40,000 characters and refuses it with
+   * `msg_too_long` (chat.postMessage reference, "Truncating content" and "Errors"; Slack changelog
+   * 2018-04 "Truncating really long messages").
+   */
+  messageText: 40_000,
+  /** A modal's `title`, `submit` and `close` labels: max length of 24 characters (Block Kit "Modal views"). */
+  modalLabel: 24,
+  /** A view's `private_metadata`: max length of 3000 characters ("Modal views", "Home tab views"). */
+  privateMetadata: 3000,
+} as const;
 
 /** A message in the fake's table; any further Slack fields are returned as given. */
 export interface FakeMessage {
@@ -119,6 +171,15 @@ export interface FakeSlackApi {
   addChannel(channel: FakeChannel): void;
   /** Forgets the recorded calls (tables, handlers and rate limits stay). */
   clearCalls(): void;
+  /**
+   * Every call refused for breaking one of Slack's limits ({@link SLACK_LIMITS}), with what it
+   * broke, since the fake started (clearCalls keeps them).
+   */
+  limitRefusals(): readonly {
+    readonly method: string;
+    readonly error: string;
+    readonly problems: readonly string[];
+  }[];
   close(): Promise<void>;
 }
 
@@ -143,6 +204,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const messagesByChannel = new Map<string, Map<string, FakeMessage>>();
   const users = new Map<string, FakeUser>();
   const channels = new Map<string, FakeChannel>();
+  const refusals: { method: string; error: string; problems: string[] }[] = [];
   let posted = 0;
 
   function table(channelId: string): Map<string, FakeMessage> {
@@ -373,7 +435,20 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       return;
     }
     if (!headers.authorization?.startsWith("Bearer ") && typeof args.token !== "string") {
+      call.error = "not_authed";
       send(response, 200, { ok: false, error: "not_authed" });
+      return;
+    }
+    const broken = limitProblems(method, args);
+    if (broken) {
+      // Like Slack: the reason is in response_metadata.messages, with a JSON pointer.
+      refusals.push({ method, ...broken });
+      call.error = broken.error;
+      send(response, 200, {
+        ok: false,
+        error: broken.error,
+        response_metadata: { messages: broken.problems.map((p) => `[ERROR] ${p}`) },
+      });
       return;
     }
     // Methods without a default answer `{ ok: true }`, so tests only describe what matters to them.
@@ -382,8 +457,10 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     const reply = handler ? await handler(args, call, fallback) : fallback();
     if (reply instanceof HttpReply) {
       call.status = reply.status;
+      call.error = errorOf(reply.body);
       send(response, reply.status, reply.body, reply.headers);
     } else {
+      call.error = errorOf(reply);
       send(response, 200, reply);
     }
   }
@@ -430,12 +507,188 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     clearCalls() {
       calls.length = 0;
     },
+    limitRefusals: () => refusals.map((r) => ({ ...r, problems: [...r.problems] })),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+const MESSAGE_METHODS = new Set([
+  "chat.postMessage",
+  "chat.update",
+  "chat.postEphemeral",
+  "chat.scheduleMessage",
+]);
+const VIEW_METHODS = new Set(["views.open", "views.update", "views.push", "views.publish"]);
+
+/** What a call breaks of {@link SLACK_LIMITS}, as Slack's error and the problems found; undefined when nothing. */
+function limitProblems(
+  method: string,
+  args: Record<string, unknown>,
+): { error: string; problems: string[] } | undefined {
+  if (MESSAGE_METHODS.has(method)) {
+    const problems = blocksProblems(args.blocks, SLACK_LIMITS.messageBlocks, "/blocks");
+    if (problems.length > 0) {
+      return { error: "invalid_blocks", problems };
+    }
+    const text = typeof args.text === "string" ? args.text : "";
+    if (text.length > SLACK_LIMITS.messageText) {
+      return {
+        error: "msg_too_long",
+        problems: [`text is ${text.length} characters, more than ${SLACK_LIMITS.messageText}`],
+      };
+    }
+    return undefined;
+  }
+  if (VIEW_METHODS.has(method)) {
+    const problems = viewProblems(args.view);
+    return problems.length > 0 ? { error: "invalid_arguments", problems } : undefined;
+  }
+  return undefined;
+}
+
+function viewProblems(value: unknown): string[] {
+  const view = typeof value === "string" ? parseJsonOr(value) : value;
+  if (typeof view !== "object" || view === null || Array.isArray(view)) {
+    return ["must provide an object [json-pointer:/view]"];
+  }
+  const fields = view as Record<string, unknown>;
+  const problems = blocksProblems(fields.blocks, SLACK_LIMITS.viewBlocks, "/view/blocks");
+  for (const label of ["title", "submit", "close"]) {
+    const text = textOf(fields[label]);
+    if (fields.type === "modal" && text !== undefined && text.length > SLACK_LIMITS.modalLabel) {
+      problems.push(
+        `${label} longer than ${SLACK_LIMITS.modalLabel} characters [json-pointer:/view/${label}/text]`,
+      );
+    }
+  }
+  if (
+    typeof fields.private_metadata === "string" &&
+    fields.private_metadata.length > SLACK_LIMITS.privateMetadata
+  ) {
+    problems.push(
+      `private_metadata longer than ${SLACK_LIMITS.privateMetadata} characters [json-pointer:/view/private_metadata]`,
+    );
+  }
+  return problems;
+}
+
+/** What a blocks array breaks; `undefined` (no blocks) breaks nothing. */
+function blocksProblems(value: unknown, maxBlocks: number, pointer: string): string[] {
+  if (value === undefined) {
+    return [];
+  }
+  const blocks = typeof value === "string" ? parseJsonOr(value) : value;
+  if (!Array.isArray(blocks)) {
+    return [`must provide an array [json-pointer:${pointer}]`];
+  }
+  const problems: string[] = [];
+  if (blocks.length > maxBlocks) {
+    problems.push(`no more than ${maxBlocks} items allowed, got ${blocks.length} [json-pointer:${pointer}]`);
+  }
+  for (const [index, item] of blocks.entries()) {
+    problems.push(...blockProblems(record(item), `${pointer}/${index}`));
+  }
+  return problems;
+}
+
+function blockProblems(block: Record<string, unknown>, at: string): string[] {
+  const problems: string[] = [];
+  const tooLong = (text: string | undefined, limit: number, where: string) => {
+    if (text !== undefined && text.length > limit) {
+      problems.push(
+        `must be less than ${limit + 1} characters, got ${text.length} [json-pointer:${at}${where}]`,
+      );
+    }
+  };
+  tooLong(typeof block.block_id === "string" ? block.block_id : undefined, SLACK_LIMITS.blockId, "/block_id");
+  switch (block.type) {
+    case "section": {
+      tooLong(textOf(block.text), SLACK_LIMITS.sectionText, "/text/text");
+      if (Array.isArray(block.fields)) {
+        if (block.fields.length > SLACK_LIMITS.sectionFields) {
+          problems.push(
+            `no more than ${SLACK_LIMITS.sectionFields} items allowed [json-pointer:${at}/fields]`,
+          );
+        }
+        for (const [i, field] of block.fields.entries()) {
+          tooLong(textOf(field), SLACK_LIMITS.sectionFieldText, `/fields/${i}/text`);
+        }
+      }
+      problems.push(...elementProblems(record(block.accessory), `${at}/accessory`));
+      break;
+    }
+    case "header":
+      tooLong(textOf(block.text), SLACK_LIMITS.headerText, "/text/text");
+      break;
+    case "context": {
+      const elements = Array.isArray(block.elements) ? block.elements : [];
+      if (elements.length > SLACK_LIMITS.contextElements) {
+        problems.push(
+          `no more than ${SLACK_LIMITS.contextElements} items allowed, got ${elements.length} [json-pointer:${at}/elements]`,
+        );
+      }
+      for (const [i, element] of elements.entries()) {
+        tooLong(textOf(element), SLACK_LIMITS.textObject, `/elements/${i}/text`);
+      }
+      break;
+    }
+    case "actions": {
+      const elements = Array.isArray(block.elements) ? block.elements : [];
+      if (elements.length > SLACK_LIMITS.actionsElements) {
+        problems.push(
+          `no more than ${SLACK_LIMITS.actionsElements} items allowed, got ${elements.length} [json-pointer:${at}/elements]`,
+        );
+      }
+      for (const [i, element] of elements.entries()) {
+        problems.push(...elementProblems(record(element), `${at}/elements/${i}`));
+      }
+      break;
+    }
+    case "input":
+      problems.push(...elementProblems(record(block.element), `${at}/element`));
+      break;
+  }
+  return problems;
+}
+
+function elementProblems(element: Record<string, unknown>, at: string): string[] {
+  const problems: string[] = [];
+  const tooLong = (text: string | undefined, limit: number, where: string) => {
+    if (text !== undefined && text.length > limit) {
+      problems.push(
+        `must be less than ${limit + 1} characters, got ${text.length} [json-pointer:${at}${where}]`,
+      );
+    }
+  };
+  tooLong(
+    typeof element.action_id === "string" ? element.action_id : undefined,
+    SLACK_LIMITS.actionId,
+    "/action_id",
+  );
+  if (element.type === "button") {
+    tooLong(
+      typeof element.value === "string" ? element.value : undefined,
+      SLACK_LIMITS.buttonValue,
+      "/value",
+    );
+    tooLong(textOf(element.text), SLACK_LIMITS.buttonText, "/text/text");
+  }
+  return problems;
+}
+
+/** The `text` of a text object (`{ type, text }`), if it is one. */
+function textOf(value: unknown): string | undefined {
+  const text = record(value).text;
+  return typeof text === "string" ? text : undefined;
+}
+
+function errorOf(body: unknown): string | undefined {
+  const fields = record(body);
+  return fields.ok === false && typeof fields.error === "string" ? fields.error : undefined;
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

@@ -1,28 +1,42 @@
-import { type Highlight, highlightId } from "../../src/domain/highlight.ts";
+import type { Highlight } from "../../src/domain/highlight.ts";
+import { highlightIdOf, typedHighlightId } from "../../src/domain/message-ref.ts";
 import type { Section } from "../../src/domain/sections.ts";
 
 let counter = 0;
 
-/** A highlight for tests, posted at `postedAtMs` (UTC epoch ms); every field can be overridden. */
+/**
+ * A highlight of a chat message for tests, posted at `postedAtMs` (UTC epoch ms); every field can
+ * be overridden (the id follows `conversationId` and `messageId` unless given).
+ */
 export function makeHighlight(overrides: Partial<Highlight> & { postedAtMs: number }): Highlight {
   counter += 1;
-  const channelId = overrides.channelId ?? "C0GENERAL1";
-  const ts = overrides.ts ?? `${Math.floor(overrides.postedAtMs / 1000)}.${String(counter).padStart(6, "0")}`;
+  const conversationId = overrides.conversationId ?? "C0GENERAL1";
+  // An explicit `messageId: undefined` makes typed text.
+  const messageId =
+    "messageId" in overrides
+      ? overrides.messageId
+      : `${Math.floor(overrides.postedAtMs / 1000)}.${String(counter).padStart(6, "0")}`;
   const section: Section = overrides.section ?? "highlights";
   return {
-    id: highlightId(channelId, ts),
+    platform: "slack",
     workspace: "T0WEEK0001",
-    channelId,
-    channelName: "general",
+    conversationName: "general",
     private: false,
-    ts,
+    threadId: undefined,
     authorId: "U0ALICE001",
     authorName: "Alice",
     text: `Highlight ${counter}`,
     section,
-    tags: [{ user: "U0BOB00002", reaction: "star", section }],
+    tags: [{ user: "U0BOB00002", reaction: "star", section, via: "reaction" }],
     permalink: undefined,
-    threadTs: undefined,
+    team: undefined,
     ...overrides,
+    id:
+      overrides.id ??
+      (messageId === undefined
+        ? typedHighlightId(`test-${counter}`)
+        : highlightIdOf({ conversationId, messageId })),
+    conversationId,
+    messageId,
   };
 }

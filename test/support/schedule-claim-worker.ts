@@ -1,27 +1,28 @@
 // One replica for the multi-process claim test (test/e2e/schedule-claim.e2e.test.ts, CASES C14):
-// `node bin/run-ts.js test/support/schedule-claim-worker.ts DB_PATH HOLDER START_AT_MS NOW_ISO`.
-// Opens the SQLite store, builds a schedule runner whose clock is fixed at NOW_ISO, waits until
-// START_AT_MS (wall-clock UTC epoch ms, only to line the processes up) and runs the start-up
-// catch-up. Prints {results, draftCalls, reviews} as JSON.
+// `node bin/run-ts.js test/support/schedule-claim-worker.ts DB_PATH HOLDER NOW_ISO`.
+// Opens the SQLite store, builds the real schedule runner (real draft use case, offline
+// summariser, recording chat) whose clock is fixed at NOW_ISO, prints `ready` and waits for a
+// line on stdin, so that the test can start every replica's sweep at once; then sweeps once
+// (catchUp) and prints {results, draftCalls, reviews} as one JSON line.
+import { createInterface } from "node:readline";
 import { openSqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
-import { createScheduleRunner } from "../../src/app/run-schedule.ts";
-import { recordingLogger } from "./memory-logger.ts";
-import { countingDraft, recordingChat } from "./schedule-harness.ts";
+import { postedReviews, scheduleReplica } from "./schedule-harness.ts";
 
-const [path, holder, startAt, nowIso] = process.argv.slice(2);
-if (path === undefined || holder === undefined || startAt === undefined || nowIso === undefined) {
-  throw new Error("usage: schedule-claim-worker.ts DB_PATH HOLDER START_AT_MS NOW_ISO");
+const [path, holder, nowIso] = process.argv.slice(2);
+if (path === undefined || holder === undefined || nowIso === undefined) {
+  throw new Error("usage: schedule-claim-worker.ts DB_PATH HOLDER NOW_ISO");
 }
 const store = openSqliteStore({ path, busyTimeoutMs: 10_000 });
 const nowMs = Date.parse(nowIso);
-const clock = { now: () => nowMs };
-const chat = recordingChat();
-const draft = countingDraft({ store, chat, clock });
-const runner = createScheduleRunner({ store, draft, chat, clock, logger: recordingLogger(), holder });
-await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
-const results = await runner.catchUp();
-await runner.stop();
+const replica = scheduleReplica({ store, holder, clock: { now: () => nowMs } });
+const lines = createInterface({ input: process.stdin });
+const go = new Promise<void>((resolve) => lines.once("line", () => resolve()));
+process.stdout.write("ready\n");
+await go;
+lines.close();
+const results = await replica.runner.catchUp();
+await replica.runner.stop();
 await store.close();
 process.stdout.write(
-  JSON.stringify({ results, draftCalls: draft.calls.length, reviews: chat.record.reviews.length }),
+  `${JSON.stringify({ results, draftCalls: replica.draft.calls.length, reviews: postedReviews(replica.chat).length })}\n`,
 );

@@ -105,20 +105,28 @@ export function buttonClick(options: {
   };
 }
 
-/** A view_submission of a modal, its inputs given as `state.values`. */
+let submissions = 0;
+
+/**
+ * A view_submission of a modal, its inputs given as `state.values`. Like Slack, each submission
+ * has a trigger id of its own (the inbox records it as `view:<trigger id>`), unless `triggerId`
+ * is given (a redelivery of the same submission).
+ */
 export function viewSubmission(options: {
   user: string;
   callbackId: string;
   privateMetadata: string;
   values: Record<string, Record<string, Record<string, unknown>>>;
   viewId?: string;
+  triggerId?: string;
 }): Record<string, unknown> {
+  submissions += 1;
   return {
     type: "view_submission",
     team: { id: TEAM },
     user: { id: options.user },
     api_app_id: "A0APP00001",
-    trigger_id: `trigger.view.${options.viewId ?? "V0VIEW0001"}`,
+    trigger_id: options.triggerId ?? `trigger.view.${options.viewId ?? "V0VIEW0001"}.${submissions}`,
     view: {
       id: options.viewId ?? "V0VIEW0001",
       type: "modal",
@@ -129,6 +137,82 @@ export function viewSubmission(options: {
       hash: "1700000000.abcdef",
     },
   };
+}
+
+/** A modal as the bot opened it with views.open. */
+export interface OpenedModal {
+  readonly callback_id: string;
+  readonly private_metadata: string;
+  readonly blocks: readonly { readonly block_id: string; readonly element?: Record<string, unknown> }[];
+}
+
+/** The view of the `index`-th views.open call (the last by default). */
+export function openedModal(fake: FakeSlackApi, index = -1): OpenedModal {
+  const view = fake.callsOf("views.open").at(index)?.args.view;
+  if (typeof view !== "object" || view === null) {
+    throw new Error("No modal was opened");
+  }
+  return view as OpenedModal;
+}
+
+type ViewValues = Record<string, Record<string, Record<string, unknown>>>;
+
+/**
+ * A modal's `state.values` as Slack submits it when nobody changes anything: every input at its
+ * initial value, in the shape Slack gives each element type (view_submission payload reference).
+ * `changes` then replaces some inputs' state, by block id (`{ timezone: { value: "Europe/Dublin" } }`).
+ */
+export function modalValues(
+  modal: OpenedModal,
+  changes: Record<string, Record<string, unknown>> = {},
+): ViewValues {
+  const values: ViewValues = {};
+  for (const block of modal.blocks) {
+    const element = block.element;
+    if (!element) {
+      continue;
+    }
+    const state: Record<string, unknown> = { type: element.type };
+    switch (element.type) {
+      case "plain_text_input":
+        state.value = element.initial_value ?? null;
+        break;
+      case "conversations_select":
+        state.selected_conversation = element.initial_conversation ?? null;
+        break;
+      case "multi_conversations_select":
+        state.selected_conversations = element.initial_conversations ?? [];
+        break;
+      case "multi_users_select":
+        state.selected_users = element.initial_users ?? [];
+        break;
+      case "checkboxes":
+        state.selected_options = element.initial_options ?? [];
+        break;
+    }
+    const action = String(element.action_id ?? "value");
+    values[block.block_id] = { [action]: { ...state, ...changes[block.block_id] } };
+  }
+  return values;
+}
+
+/** Submits a modal the bot opened, with `changes` (see modalValues), as `user`. */
+export function submitModal(
+  t: TestBot,
+  modal: OpenedModal,
+  user: string,
+  changes: Record<string, Record<string, unknown>> = {},
+  viewId?: string,
+) {
+  return t.interaction(
+    viewSubmission({
+      user,
+      callbackId: modal.callback_id,
+      privateMetadata: modal.private_metadata,
+      values: modalValues(modal, changes),
+      ...(viewId === undefined ? {} : { viewId }),
+    }),
+  );
 }
 
 /**

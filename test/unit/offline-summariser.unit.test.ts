@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { summariseOffline } from "../../adapters/offline/offline-summariser.ts";
 import { excerpt, themePhrase } from "../../adapters/offline/wording.ts";
 import { renderMarkdown } from "../../src/domain/render-markdown.ts";
+import { defaultTeamSettings, voiceOf } from "../../src/domain/team.ts";
 import { parseWeeknoteDocument } from "../../src/domain/weeknote.ts";
 import { makeHighlight } from "../support/highlights.ts";
 
@@ -10,29 +11,29 @@ const t0 = Date.parse("2026-03-24T10:00:00Z");
 const week = [
   makeHighlight({
     postedAtMs: t0,
-    channelId: "C1",
-    channelName: "bins-digital",
+    conversationId: "C1",
+    conversationName: "bins-digital",
     text: "Bin booking went live in beta",
     authorName: "Priya",
   }),
   makeHighlight({
     postedAtMs: t0 + 1000,
-    channelId: "C1",
-    channelName: "bins-digital",
+    conversationId: "C1",
+    conversationName: "bins-digital",
     text: "First 200 bookings in a day",
     authorName: "Sam",
   }),
   makeHighlight({
     postedAtMs: t0 + 2000,
-    channelId: "C2",
-    channelName: "website",
+    conversationId: "C2",
+    conversationName: "website",
     text: "Accessibility audit done",
     authorName: "Sam",
   }),
   makeHighlight({
     postedAtMs: t0 + 3000,
-    channelId: "C3",
-    channelName: "cyber",
+    conversationId: "C3",
+    conversationName: "cyber",
     text: "Ran the cyber drill",
     authorName: "Ade",
   }),
@@ -114,8 +115,8 @@ describe("offline summariser", () => {
         postedAtMs: t0,
         text: "Budget signed off for next year",
         tags: [
-          { user: "U1", reaction: "star", section: "highlights" },
-          { user: "U2", reaction: "star", section: "highlights" },
+          { user: "U1", reaction: "star", section: "highlights", via: "reaction" },
+          { user: "U2", reaction: "star", section: "highlights", via: "reaction" },
         ],
       }),
       makeHighlight({ postedAtMs: t0 + 1, text: "New starter: welcome Kim" }),
@@ -136,11 +137,49 @@ describe("offline summariser", () => {
 
   it("names the week after what was tagged even when nothing is a highlight", () => {
     const thanksOnly = [
-      makeHighlight({ postedAtMs: t0, section: "thanks", channelName: "bins-digital", text: "Thanks Jo" }),
-      makeHighlight({ postedAtMs: t0 + 1, section: "thanks", channelName: "website", text: "Thanks Sam" }),
+      makeHighlight({
+        postedAtMs: t0,
+        section: "thanks",
+        conversationName: "bins-digital",
+        text: "Thanks Jo",
+      }),
+      makeHighlight({
+        postedAtMs: t0 + 1,
+        section: "thanks",
+        conversationName: "website",
+        text: "Thanks Sam",
+      }),
     ];
     const doc = summariseOffline({ week: "2026-W13", teamName: "Digital", highlights: thanksOnly });
     expect(doc.title).toBe("weeknotes 2026-W13 — bins digital — website");
+  });
+
+  it("speaks as we by default and for a team, as I for a personal team", () => {
+    const intro = (voice?: "we" | "I") =>
+      summariseOffline({
+        week: "2026-W13",
+        teamName: "Digital",
+        highlights: week,
+        ...(voice === undefined ? {} : { voice }),
+      }).intro;
+    expect(intro()).toBe(
+      "This week we tagged 8 highlights from 4 people in #bins-digital, #cyber, #general and #website. Most of it was about bins digital, cyber and website.",
+    );
+    expect(intro("we")).toBe(intro());
+    const team = defaultTeamSettings("slack", "T0WEEK0001", "Europe/London", t0);
+    expect(intro(voiceOf(team))).toBe(intro());
+    const personal = { ...team, team: "my-note", name: "My note", personal: true, members: ["U0ALICE001"] };
+    expect(intro(voiceOf(personal))).toBe(
+      "This week I tagged 8 highlights from 4 people in #bins-digital, #cyber, #general and #website. Most of it was about bins digital, cyber and website.",
+    );
+  });
+
+  it("says nothing was tagged in an empty week, whatever the voice", () => {
+    for (const voice of ["we", "I"] as const) {
+      expect(summariseOffline({ week: "2026-W13", teamName: "Me", highlights: [], voice }).intro).toBe(
+        "Nothing was tagged for the weeknotes this week.",
+      );
+    }
   });
 
   it("never writes an empty item", () => {

@@ -5,6 +5,7 @@ import type { ModelDocument } from "../../adapters/openai/output.ts";
 import { type PlannedRequest, RequestPlanner } from "../../adapters/openai/plan.ts";
 import { loadPrompts, type PromptSet } from "../../adapters/openai/prompts.ts";
 import { encodingForModel, loadTokenizer, type Tokenizer } from "../../adapters/openai/tokens.ts";
+import { defaultTeamSettings, voiceOf } from "../../src/domain/team.ts";
 import type { SummariseInput } from "../../src/ports/summariser.ts";
 import { echoDocument } from "../support/fake-openai.ts";
 import { makeHighlight } from "../support/highlights.ts";
@@ -23,7 +24,11 @@ function input(n: number, text: (i: number) => string): SummariseInput {
     week: "2026-W13",
     teamName: "Digital team",
     highlights: Array.from({ length: n }, (_, i) =>
-      makeHighlight({ postedAtMs: MONDAY + i * 1000, ts: `${1_774_256_400 + i}.000100`, text: text(i) }),
+      makeHighlight({
+        postedAtMs: MONDAY + i * 1000,
+        messageId: `${1_774_256_400 + i}.000100`,
+        text: text(i),
+      }),
     ),
   };
 }
@@ -145,6 +150,43 @@ describe("RequestPlanner", () => {
     const user = plan.singleRequest().messages[1]?.content ?? "";
     expect(user).toContain("<<<WEEKNOTES_DATA bbbbbbbbbbbb>>>");
     expect(user.split("<<<END_WEEKNOTES_DATA bbbbbbbbbbbb>>>")).toHaveLength(2);
+  });
+
+  it("writes the system prompt in the team's voice: we by default, I for a personal team", () => {
+    const systemOf = (week: SummariseInput) =>
+      planner(week, 50_000, 1_000, () => "aaaaaaaaaaaa").singleRequest().messages[0];
+    const plural = 'Write as the team, in the first person plural: "we", "our".';
+    const singular = 'Write as one person writing their own note, in the first person singular: "I", "my".';
+    const week = input(2, (i) => `Highlight ${i}`);
+
+    const byDefault = systemOf(week);
+    expect(byDefault?.role).toBe("system");
+    expect(byDefault?.content).toContain(plural);
+    expect(byDefault?.content).not.toContain("first person singular");
+    expect(byDefault?.content).not.toContain("{{voice}}");
+    expect(systemOf({ ...week, voice: "we" })?.content).toBe(byDefault?.content);
+
+    const team = defaultTeamSettings("slack", "T0WEEK0001", "Europe/London", MONDAY);
+    expect(systemOf({ ...week, voice: voiceOf(team) })?.content).toBe(byDefault?.content);
+    const personal = { ...team, team: "my-note", name: "My note", personal: true, members: ["U0ALICE001"] };
+    const mine = systemOf({ ...week, teamName: personal.name, voice: voiceOf(personal) })?.content;
+    expect(mine).toContain(singular);
+    expect(mine).not.toContain("first person plural");
+    expect(mine).toContain('weeknotes") of My note,');
+  });
+
+  it("keeps the voice in every chunk and merge request", async () => {
+    const { requests, complete } = recorder();
+    const week = input(
+      200,
+      (i) => `Item ${i}: ${"we improved the permits service for residents ".repeat(2)}`,
+    );
+    await planner({ ...week, voice: "I" }, 5_000).run(complete);
+    expect(requests.some((r) => r.kind === "merge")).toBe(true);
+    for (const r of requests) {
+      expect(r.messages[0]?.role).toBe("system");
+      expect(r.messages[0]?.content).toContain("first person singular");
+    }
   });
 
   it("fails as too_large when the budget cannot hold the prompt and a highlight", async () => {

@@ -44,12 +44,26 @@ describe("prompt files", () => {
     const prompts = loadPrompts({ dir: DEFAULTS });
     const filled = prompts.fill("system", {
       teamName: "Team {{dataEnd}}",
+      voice: "in the voice of {{teamName}}",
       dataStart: "<<<S>>>",
       dataEnd: "<<<E>>>",
     });
     expect(filled).toContain("Team {{dataEnd}}");
+    expect(filled).toContain("Write in the voice of {{teamName}}.");
     expect(filled).toContain("<<<S>>>");
-    expect(filled).not.toMatch(/\{\{(teamName|dataStart)\}\}/);
+    expect(filled).not.toMatch(/\{\{(voice|dataStart)\}\}/);
+    expect(filled.split("{{teamName}}")).toHaveLength(2);
+  });
+
+  it("asks for the note's voice in the system prompt", () => {
+    expect(PROMPT_FILES.system.placeholders).toContain("voice");
+    const text = readFileSync(join(DEFAULTS, PROMPT_FILES.system.file), "utf8");
+    expect(text).toContain("Write {{voice}}.");
+    const file = join(dir, "prompts", PROMPT_FILES.system.file);
+    writeFileSync(file, text.replace("{{voice}}", "as the team"));
+    expect(failure(() => loadPrompts({ dir: join(dir, "prompts") })).message).toMatch(
+      /weeknote\.system\.md: missing placeholder \{\{voice\}\}/,
+    );
   });
 
   it("has a stable version that changes with any prompt text", () => {
@@ -109,9 +123,9 @@ describe("per-team overrides", () => {
     expect(team.version).not.toBe(library.defaults.version);
     expect(team.sources.system).toBe(join(teamDir, "weeknote.system.md"));
     expect(team.sources.user).toBe(join(DEFAULTS, "weeknote.user.md"));
-    expect(team.fill("system", { teamName: "KBC", dataStart: "s", dataEnd: "e" })).toContain(
-      "Welsh place names",
-    );
+    expect(
+      team.fill("system", { teamName: "KBC", voice: "as the team", dataStart: "s", dataEnd: "e" }),
+    ).toContain("Welsh place names");
     expect(library.forTeam("another-team")).toBe(library.defaults);
   });
 

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { isBotError } from "../../src/domain/errors.ts";
 import {
   assertSchedule,
-  cronExpression,
+  assertScheduleIn,
   dueDraft,
+  dueWeekly,
   localTimeToInstant,
   scheduledInstant,
 } from "../../src/domain/schedule.ts";
@@ -194,12 +195,34 @@ describe("dueDraft", () => {
   });
 });
 
-describe("cronExpression", () => {
-  it("writes minute, hour and cron's day of week (Sunday 0)", () => {
-    expect(cronExpression(FRIDAY_14)).toBe("0 14 * * 5");
-    expect(cronExpression(SUNDAY_0130)).toBe("30 1 * * 0");
-    expect(cronExpression({ weekday: 1, hour: 0, minute: 5 })).toBe("5 0 * * 1");
-    expect(cronExpression(FRIDAY_0230)).toBe("30 2 * * 5");
+describe("dueWeekly", () => {
+  it("is a reminder's week once its time has passed in the zone, like a draft", () => {
+    const thursday15 = { weekday: 4, hour: 15, minute: 0 };
+    expect(dueWeekly(thursday15, "Europe/London", utc("2026-04-02T13:59:59Z"))).toBeUndefined();
+    const due = dueWeekly(thursday15, "Europe/London", utc("2026-04-02T14:00:00Z"));
+    expect(due && formatWeekKey(due.window.key)).toBe("2026-W14");
+    expect(due && iso(due.dueAtMs)).toBe("2026-04-02T14:00:00.000Z");
+    expect(dueWeekly(FRIDAY_14, "Europe/London", utc("2026-03-27T14:00:00Z"))).toEqual(
+      dueDraft({ timezone: "Europe/London", draftSchedule: FRIDAY_14 }, utc("2026-03-27T14:00:00Z")),
+    );
+  });
+
+  it("refuses an unknown zone and a schedule out of range", () => {
+    expect(thrownCode(() => dueWeekly(FRIDAY_14, "Europe/Atlantis", utc("2026-03-27T14:00:00Z")))).toBe(
+      "input.bad_timezone",
+    );
+    expect(
+      thrownCode(() => dueWeekly({ weekday: 5, hour: 24, minute: 0 }, "UTC", utc("2026-03-27T14:00:00Z"))),
+    ).toBe("input.bad_option");
+  });
+});
+
+describe("assertSchedule", () => {
+  it("accepts every weekly time", () => {
+    for (const good of [FRIDAY_14, SUNDAY_0130, FRIDAY_0230, { weekday: 1, hour: 0, minute: 0 }]) {
+      expect(thrownCode(() => assertSchedule(good))).toBeUndefined();
+      expect(thrownCode(() => assertScheduleIn(good, "Asia/Jerusalem"))).toBeUndefined();
+    }
   });
 
   it("refuses what is not a weekly time", () => {
@@ -212,10 +235,17 @@ describe("cronExpression", () => {
       { weekday: 5, hour: -1, minute: 0 },
     ]) {
       expect(
-        thrownCode(() => cronExpression(bad)),
+        thrownCode(() => assertSchedule(bad)),
         JSON.stringify(bad),
       ).toBe("input.bad_option");
-      expect(thrownCode(() => assertSchedule(bad))).toBe("input.bad_option");
+      expect(
+        thrownCode(() => assertScheduleIn(bad, "UTC")),
+        JSON.stringify(bad),
+      ).toBe("input.bad_option");
     }
+  });
+
+  it("refuses an unknown zone with a good schedule", () => {
+    expect(thrownCode(() => assertScheduleIn(FRIDAY_14, "Europe/Atlantis"))).toBe("input.bad_timezone");
   });
 });

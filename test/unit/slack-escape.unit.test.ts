@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { escapeSlackMrkdwn, escapeSlackText } from "../../adapters/slack/escape.ts";
-import { decodeSlackEntities, hasBroadcast } from "../../src/domain/slack-text.ts";
+import { decodeSlackEntities, hasBroadcast } from "../../adapters/slack/mrkdwn.ts";
 
 describe("escapeSlackText", () => {
   it("escapes the LLM text of case C7 so nothing broadcasts", () => {

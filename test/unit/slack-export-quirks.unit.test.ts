@@ -24,7 +24,7 @@ describe("channel folders", () => {
       "C0167AY63RC/2024-03-05.json": [message("2024-03-05T10:00:00Z", text)],
       "C018NQV7Q9G/2024-03-06.json": [message("2024-03-06T10:00:00Z", "原書を読む")],
     });
-    expect(result.highlights.map((h) => [h.channelId, h.channelName, h.text])).toEqual([
+    expect(result.highlights.map((h) => [h.conversationId, h.conversationName, h.text])).toEqual([
       ["C0167AY63RC", "雑談", "鼻の穴がバッチリ見えてるとこが、個人的にツボです💕"],
       ["C018NQV7Q9G", "原書", "原書を読む"],
     ]);
@@ -47,7 +47,7 @@ describe("channel folders", () => {
     };
     const first = await read(files);
     const second = await read(files);
-    expect(first.highlights.map((h) => [h.channelId, h.channelName, h.private])).toEqual([
+    expect(first.highlights.map((h) => [h.conversationId, h.conversationName, h.private])).toEqual([
       ["C1", "general", false],
       ["folder:old-sprint", "old-sprint", false],
       ["C0ABCDEF12", "C0ABCDEF12", false],
@@ -60,7 +60,7 @@ describe("channel folders", () => {
 
   it("reads an export without channels.json from its folders alone", async () => {
     const result = await read({ "general/2024-03-05.json": [message("2024-03-05T10:00:00Z", "hi")] });
-    expect(result.highlights.map((h) => [h.channelId, h.channelName])).toEqual([
+    expect(result.highlights.map((h) => [h.conversationId, h.conversationName])).toEqual([
       ["folder:general", "general"],
     ]);
   });
@@ -97,7 +97,7 @@ describe("channel folders", () => {
       "D1/2024-03-05.json": [message("2024-03-05T10:03:00Z", "dm")],
       "unlisted/2024-03-05.json": [message("2024-03-05T10:04:00Z", "unlisted")],
     });
-    expect(result.highlights.map((h) => [h.text, h.channelId, h.channelName, h.private])).toEqual([
+    expect(result.highlights.map((h) => [h.text, h.conversationId, h.conversationName, h.private])).toEqual([
       ["public", "C1", "general", false],
       ["group", "G1", "secret-plans", true],
       ["mpim", "G2", "mpdm-alice--bob--carol-1", true],
@@ -150,7 +150,7 @@ describe("day files and time zones", () => {
         message("2024-03-07T10:00:00Z", "reply a day later", { thread_ts: ts("2024-03-06T10:00:00Z") }),
       ],
     });
-    expect(result.highlights.map((h) => [h.text, h.threadTs])).toEqual([
+    expect(result.highlights.map((h) => [h.text, h.threadId])).toEqual([
       ["late reply", parent],
       ["new parent", undefined],
       ["reply a day later", ts("2024-03-06T10:00:00Z")],
@@ -162,7 +162,7 @@ describe("day files and time zones", () => {
       "channels.json": `\uFEFF${JSON.stringify(channels(["C1", "general"]))}`,
       "general/2024-03-05.json": `\uFEFF${JSON.stringify([message("2024-03-05T10:00:00Z", "with BOM")])}`,
     });
-    expect(result.highlights.map((h) => [h.channelName, h.text])).toEqual([["general", "with BOM"]]);
+    expect(result.highlights.map((h) => [h.conversationName, h.text])).toEqual([["general", "with BOM"]]);
   });
 
   it("makes one highlight of a message filed twice", async () => {
@@ -212,7 +212,7 @@ describe("the 2015 export format", () => {
 
   it("reads reactions on a shared file, legacy mentions and small-counter ts", async () => {
     const result = await read(legacy);
-    expect(result.highlights.map((h) => [h.ts, h.authorName, h.section, h.text])).toEqual([
+    expect(result.highlights.map((h) => [h.messageId, h.authorName, h.section, h.text])).toEqual([
       [
         "1709632800.000017",
         "Amanda Shih",
@@ -222,8 +222,8 @@ describe("the 2015 export format", () => {
       ["1709633000.000019", "Amanda Shih", "thanks", "thanks @eloy and @Amanda Shih"],
     ]);
     expect(result.highlights[0]?.tags).toEqual([
-      { user: "U1", reaction: "star", section: "highlights" },
-      { user: "U2", reaction: "star", section: "highlights" },
+      { user: "U1", reaction: "star", section: "highlights", via: "reaction" },
+      { user: "U2", reaction: "star", section: "highlights", via: "reaction" },
     ]);
     expect(result.workspace).toBe("T_TEAM");
   });

@@ -98,19 +98,21 @@ describe("readExportHighlights: which messages become highlights", () => {
     const { highlights } = await readExportHighlights({ path, window: WEEK, emoji: EMOJI });
     expect(highlights[0]).toEqual({
       id: `C1/${ts("2024-03-05T10:00:00Z")}`,
+      platform: "slack",
       workspace: "T_TEAM",
-      channelId: "C1",
-      channelName: "general",
+      conversationId: "C1",
+      conversationName: "general",
       private: false,
-      ts: ts("2024-03-05T10:00:00Z"),
+      messageId: ts("2024-03-05T10:00:00Z"),
+      threadId: undefined,
       postedAtMs: Date.parse("2024-03-05T10:00:00Z"),
       authorId: "U_ALICE",
       authorName: "Ally",
       text: "Shipped @Bob Builder! & more",
       section: "highlights",
-      tags: [{ user: "U_FAN", reaction: "star", section: "highlights" }],
+      tags: [{ user: "U_FAN", reaction: "star", section: "highlights", via: "reaction" }],
       permalink: undefined,
-      threadTs: undefined,
+      team: undefined,
     });
   });
 
@@ -120,13 +122,13 @@ describe("readExportHighlights: which messages become highlights", () => {
     const byText = new Map(highlights.map((h) => [h.text, h]));
     expect(byText.get("skin tone")?.section).toBe("thanks");
     expect(byText.get("skin tone")?.tags).toEqual([
-      { user: "U_FAN", reaction: "raised_hands::skin-tone-2", section: "thanks" },
+      { user: "U_FAN", reaction: "raised_hands::skin-tone-2", section: "thanks", via: "reaction" },
     ]);
     expect(byText.get("two sections, thanks wins")?.section).toBe("thanks");
     expect(byText.get("two sections, thanks wins")?.tags).toEqual([
-      { user: "U_FAN", reaction: "star", section: "highlights" },
-      { user: "U_BOB", reaction: "raised_hands", section: "thanks" },
-      { user: "U_CAROL", reaction: "raised_hands", section: "thanks" },
+      { user: "U_FAN", reaction: "star", section: "highlights", via: "reaction" },
+      { user: "U_BOB", reaction: "raised_hands", section: "thanks", via: "reaction" },
+      { user: "U_CAROL", reaction: "raised_hands", section: "thanks", via: "reaction" },
     ]);
     expect(byText.get("a tie goes to the earlier section")?.section).toBe("highlights");
     expect(byText.get("count beats a cut-short users list")?.section).toBe("challenges");
@@ -136,17 +138,17 @@ describe("readExportHighlights: which messages become highlights", () => {
   it("takes a file comment's author and text from its comment", async () => {
     const path = await temp.folder(FILES);
     const { highlights } = await readExportHighlights({ path, window: WEEK, emoji: EMOJI });
-    const comment = highlights.find((h) => h.ts === ts("2024-03-05T10:16:00Z"));
+    const comment = highlights.find((h) => h.messageId === ts("2024-03-05T10:16:00Z"));
     expect(comment).toMatchObject({ authorId: "U_CAROL", authorName: "carol", text: "Nice, see #random" });
   });
 
-  it("sets threadTs for replies only", async () => {
+  it("sets threadId for replies only", async () => {
     const path = await temp.folder(FILES);
     const { highlights } = await readExportHighlights({ path, window: WEEK, emoji: EMOJI });
     const byText = new Map(highlights.map((h) => [h.text, h]));
-    expect(byText.get("a reply")?.threadTs).toBe(ts("2024-02-20T08:00:00Z"));
-    expect(byText.get("a parent")?.threadTs).toBeUndefined();
-    expect(byText.get("Also in the channel")?.threadTs).toBe(ts("2024-03-05T09:00:00Z"));
+    expect(byText.get("a reply")?.threadId).toBe(ts("2024-02-20T08:00:00Z"));
+    expect(byText.get("a parent")?.threadId).toBeUndefined();
+    expect(byText.get("Also in the channel")?.threadId).toBe(ts("2024-03-05T09:00:00Z"));
   });
 
   it("keeps [startMs, endMs): the first instant of the week in, the first of the next out", async () => {
@@ -182,13 +184,15 @@ describe("readExportHighlights: which messages become highlights", () => {
     expect(highlights.map((h) => h.text)).toEqual(["beta early", "alpha", "beta 1", "beta 2"]);
   });
 
-  it("keeps ts exactly as the export wrote it", async () => {
+  it("keeps ts exactly as the export wrote it, as the message id", async () => {
     const path = await temp.folder({
       "channels.json": channels(["C1", "general"]),
       "general/2024-03-05.json": [{ ...message("2024-03-05T10:00:00Z", "x"), ts: "1709632800.000010" }],
     });
     const { highlights } = await readExportHighlights({ path, window: WEEK, emoji: EMOJI });
-    expect(highlights.map((h) => [h.ts, h.id])).toEqual([["1709632800.000010", "C1/1709632800.000010"]]);
+    expect(highlights.map((h) => [h.messageId, h.id])).toEqual([
+      ["1709632800.000010", "C1/1709632800.000010"],
+    ]);
   });
 });
 

@@ -79,7 +79,7 @@ describe("stats.skipped.files", () => {
     };
     for (const path of [await temp.folder(files), await temp.zip(files)]) {
       const result = await read(path);
-      expect(result.highlights.map((h) => h.channelName)).toEqual(["general"]);
+      expect(result.highlights.map((h) => h.conversationName)).toEqual(["general"]);
       expect(result.stats.skipped).toEqual({ entries: 0, files: 3 });
     }
   });

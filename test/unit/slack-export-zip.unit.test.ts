@@ -26,7 +26,7 @@ describe("zipped exports", () => {
     });
     const fromZip = await readExportHighlights({ path: await temp.zip(FILES), window: WEEK, emoji: EMOJI });
     expect(fromZip).toEqual(fromFolder);
-    expect(fromZip.highlights.map((h) => [h.channelName, h.text])).toEqual([
+    expect(fromZip.highlights.map((h) => [h.conversationName, h.text])).toEqual([
       ["general", "from the zip"],
       ["雑談", "日本語のテキスト"],
     ]);
@@ -50,7 +50,7 @@ describe("zipped exports", () => {
       "__MACOSX/export/general/._2024-03-05.json": "\u0000binary",
     });
     const result = await readExportHighlights({ path, window: WEEK, emoji: EMOJI });
-    expect(result.highlights.map((h) => [h.channelId, h.text])).toEqual([["folder:general", "x"]]);
+    expect(result.highlights.map((h) => [h.conversationId, h.text])).toEqual([["folder:general", "x"]]);
   });
 
   it("reads an unzipped folder wrapped in one more folder", async () => {

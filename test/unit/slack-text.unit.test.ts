@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { slackEmojiUnicode } from "../../adapters/emoji/aliases.ts";
-import { decodeSlackEntities, decodeSlackText, type SlackNameLookup } from "../../src/domain/slack-text.ts";
+import { decodeSlackEntities, decodeSlackText, type SlackNameLookup } from "../../adapters/slack/mrkdwn.ts";
 
 const names: SlackNameLookup = {
   userName: (id) => ({ U0BOB00002: "Bob", U0ALICE001: "Alice Jones" })[id],

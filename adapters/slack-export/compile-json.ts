@@ -1,7 +1,10 @@
-import type { Highlight } from "./highlight.ts";
-import type { WeeknoteDocument } from "./weeknote.ts";
+import type { Highlight } from "../../src/domain/highlight.ts";
+import type { WeeknoteDocument } from "../../src/domain/weeknote.ts";
 
-/** One highlight as the CLI's JSON output lists it. `ts` is exactly as the platform gave it. */
+/**
+ * One highlight as `weeknotes compile --format json` lists it (a documented contract): `ts` is the
+ * Slack message ts exactly as in the export.
+ */
 export interface HighlightJson {
   id: string;
   /** Channel name, without `#`. */
@@ -28,8 +31,8 @@ export interface CompileJson {
 export function toHighlightJson(highlight: Highlight): HighlightJson {
   const json: HighlightJson = {
     id: highlight.id,
-    channel: highlight.channelName,
-    ts: highlight.ts,
+    channel: highlight.conversationName,
+    ts: highlight.messageId ?? "",
     author: highlight.authorName,
     text: highlight.text,
     section: highlight.section,
