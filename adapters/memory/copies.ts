@@ -1,5 +1,5 @@
 import type { Highlight, Tag } from "../../src/domain/highlight.ts";
-import type { DraftSchedule, TeamSettings } from "../../src/domain/team.ts";
+import { teamSettingsOf } from "../../src/domain/team.ts";
 
 /**
  * Copies of records, field by field, as the SQLite store reads them back: every optional field
@@ -38,36 +38,8 @@ export function copyHighlight(h: CheckedHighlight, tags: readonly Tag[] = h.tags
   };
 }
 
-export type CheckedTeam = Loose<TeamSettings, "reviewChannel" | "publishChannel" | "reminder" | "series">;
-
-export function copyTeam(s: CheckedTeam): TeamSettings {
-  return {
-    platform: s.platform,
-    workspace: s.workspace,
-    team: s.team,
-    name: s.name,
-    sourceChannels: [...s.sourceChannels],
-    personal: s.personal,
-    members: [...s.members],
-    reviewChannel: s.reviewChannel,
-    publishChannel: s.publishChannel,
-    timezone: s.timezone,
-    draftSchedule: copySchedule(s.draftSchedule),
-    reminder: s.reminder === undefined ? undefined : copySchedule(s.reminder),
-    approvers: [...s.approvers],
-    emoji: s.emoji.map(([emoji, section]) => [emoji, section] as const),
-    series:
-      s.series === undefined
-        ? undefined
-        : { week: s.series.week, year: s.series.year, number: s.series.number },
-    includePrivate: s.includePrivate,
-    updatedAtMs: s.updatedAtMs,
-  };
-}
-
-function copySchedule(s: DraftSchedule): DraftSchedule {
-  return { weekday: s.weekday, hour: s.hour, minute: s.minute };
-}
+/** A team's settings, copied (see teamSettingsOf). */
+export const copyTeam = teamSettingsOf;
 
 /**
  * Orders text as SQLite's BINARY collation does (by UTF-8 bytes), which differs from JavaScript's

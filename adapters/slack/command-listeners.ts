@@ -1,9 +1,8 @@
 import type { App } from "@slack/bolt";
 import { parseCommand } from "../../src/domain/command.ts";
-import { typedHighlightId } from "../../src/domain/message-ref.ts";
 import { escapeSlackText } from "./escape.ts";
 import { slackMessageRef, slackTsToMs } from "./ids.ts";
-import { answerRequest, recordCommand, type SlackListenerDeps } from "./listener-kit.ts";
+import { answerRequest, recordCommand, type SlackListenerDeps, typedText } from "./listener-kit.ts";
 import { DRAFTING, refusalText, sectionWords } from "./presenter.ts";
 import { configModal } from "./views.ts";
 
@@ -26,26 +25,17 @@ export function registerCommandListeners(app: App, deps: SlackListenerDeps): voi
     const where = { platform: "slack", workspace, conversationId: channel, user } as const;
     switch (request.kind) {
       case "add": {
-        await recordCommand(
-          deps,
-          {
-            kind: "add_text",
-            platform: "slack",
-            workspace,
-            highlightId: typedHighlightId(deps.newId()),
-            // Not `user_name`: that is the account handle; the worker looks up the display name,
-            // as for every other highlight.
-            user,
-            conversationId: channel,
-            conversationName: command.channel_name,
-            private: false,
-            text: request.text,
-            section: request.section,
-            postedAtMs: deps.clock.now(),
-          },
-          eventId,
-          context,
-        );
+        // Not `user_name`: that is the account handle; the worker looks up the display name, as
+        // for every other highlight.
+        const typed = typedText(deps, {
+          workspace,
+          conversationId: channel,
+          conversationName: command.channel_name,
+          user,
+          text: request.text,
+          section: request.section,
+        });
+        await recordCommand(deps, typed, eventId, context);
         await ack(ephemeral(`Added to this week's notes under ${sectionWords(request.section)}.`));
         return;
       }

@@ -1,8 +1,7 @@
 import type { App } from "@slack/bolt";
 import { parseCommand } from "../../src/domain/command.ts";
-import { typedHighlightId } from "../../src/domain/message-ref.ts";
 import { slackMessageRef } from "./ids.ts";
-import { answerRequest, recordCommand, type SlackListenerDeps } from "./listener-kit.ts";
+import { answerRequest, recordCommand, type SlackListenerDeps, typedText } from "./listener-kit.ts";
 import { homeView } from "./views.ts";
 
 interface Envelope {
@@ -80,25 +79,16 @@ export function registerEventListeners(app: App, deps: SlackListenerDeps): void 
       const text = String(message.text ?? "");
       const intent = deps.useCases.directMessage.intent(text);
       if (intent.kind === "add") {
-        await recordCommand(
-          deps,
-          {
-            kind: "add_text",
-            ...base,
-            highlightId: typedHighlightId(deps.newId()),
-            conversationId: channel,
-            conversationName: "direct message",
-            // The person chose to add it to the team's notes: it is not private chat.
-            private: false,
-            user,
-            text: intent.text,
-            section: intent.section,
-            postedAtMs: deps.clock.now(),
-            replyTo: { conversationId: channel },
-          },
-          eventId,
-          context,
-        );
+        const typed = typedText(deps, {
+          workspace,
+          conversationId: channel,
+          conversationName: "direct message",
+          user,
+          text: intent.text,
+          section: intent.section,
+          replyTo: { conversationId: channel },
+        });
+        await recordCommand(deps, typed, eventId, context);
         return;
       }
       deps.useCases.background.run("dm answer", async () => {
@@ -115,23 +105,14 @@ export function registerEventListeners(app: App, deps: SlackListenerDeps): void 
     }
     const request = parseCommand(event.text.replace(/<@[A-Z0-9]+>/g, "").trim());
     if (request.kind === "add") {
-      await recordCommand(
-        deps,
-        {
-          kind: "add_text",
-          platform: "slack",
-          workspace,
-          highlightId: typedHighlightId(deps.newId()),
-          conversationId: event.channel,
-          private: false,
-          user: event.user,
-          text: request.text,
-          section: request.section,
-          postedAtMs: deps.clock.now(),
-        },
-        eventId,
-        context,
-      );
+      const typed = typedText(deps, {
+        workspace,
+        conversationId: event.channel,
+        user: event.user,
+        text: request.text,
+        section: request.section,
+      });
+      await recordCommand(deps, typed, eventId, context);
       return;
     }
     const { channel } = event;

@@ -1,8 +1,10 @@
 import type { UseCases } from "../../src/app/use-cases.ts";
 import type { ChatRequest } from "../../src/domain/command.ts";
 import { isBotError } from "../../src/domain/errors.ts";
-import type { InboxCommand } from "../../src/domain/inbox-command.ts";
+import type { InboxCommand, Recipient } from "../../src/domain/inbox-command.ts";
+import { typedHighlightId } from "../../src/domain/message-ref.ts";
 import type { Notice } from "../../src/domain/outcomes.ts";
+import type { Section } from "../../src/domain/sections.ts";
 import type { Clock } from "../../src/ports/clock.ts";
 import { helpText, noticeText } from "./presenter.ts";
 import type { SlackChat } from "./slack-chat.ts";
@@ -33,6 +35,38 @@ export function recordCommand(
   context: Record<string, unknown>,
 ): Promise<"recorded" | "duplicate"> {
   return deps.useCases.record.record(command, { eventId, correlationId: correlationOf(context, eventId) });
+}
+
+/** Text someone typed for the notes, where and how. */
+export interface TypedText {
+  readonly workspace: string;
+  readonly conversationId: string;
+  readonly conversationName?: string;
+  readonly user: string;
+  readonly text: string;
+  readonly section: Section;
+  readonly replyTo?: Recipient;
+}
+
+/**
+ * The `add_text` command of typed text, with a new unique highlight id. Typed text is never
+ * private: the person chose to add it to the team's notes (a DM included).
+ */
+export function typedText(deps: SlackListenerDeps, typed: TypedText): InboxCommand {
+  return {
+    kind: "add_text",
+    platform: "slack",
+    workspace: typed.workspace,
+    highlightId: typedHighlightId(deps.newId()),
+    conversationId: typed.conversationId,
+    ...(typed.conversationName === undefined ? {} : { conversationName: typed.conversationName }),
+    private: false,
+    user: typed.user,
+    text: typed.text,
+    section: typed.section,
+    postedAtMs: deps.clock.now(),
+    ...(typed.replyTo === undefined ? {} : { replyTo: typed.replyTo }),
+  };
 }
 
 /**

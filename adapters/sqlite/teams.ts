@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import { BotError } from "../../src/domain/errors.ts";
 import { checkRecord, TeamSettingsRecord } from "../../src/domain/records.ts";
-import type { DraftSchedule, TeamSettings } from "../../src/domain/team.ts";
+import { type TeamSettings, teamSettingsOf } from "../../src/domain/team.ts";
 import { parseJson, parseRow } from "./rows.ts";
 
 // Everything of TeamSettings but its key, as stored in the `settings` JSON column. Absent optional
@@ -73,34 +73,8 @@ function toRow(settings: TeamSettings): { workspace: string; team: string; setti
 
 function toSettings(raw: unknown): TeamSettings {
   const row = parseRow(TeamRowSchema, raw, "team");
-  const s = parseJson(StoredSettingsSchema, row.settings, "team settings");
-  // Spelled out so that every optional field is present, as undefined when unset.
-  return {
-    platform: s.platform,
-    workspace: row.workspace,
-    team: row.team,
-    name: s.name,
-    sourceChannels: s.sourceChannels,
-    personal: s.personal,
-    members: s.members,
-    reviewChannel: s.reviewChannel,
-    publishChannel: s.publishChannel,
-    timezone: s.timezone,
-    draftSchedule: schedule(s.draftSchedule),
-    reminder: s.reminder === undefined ? undefined : schedule(s.reminder),
-    approvers: s.approvers,
-    emoji: s.emoji,
-    series:
-      s.series === undefined
-        ? undefined
-        : { week: s.series.week, year: s.series.year, number: s.series.number },
-    includePrivate: s.includePrivate,
-    updatedAtMs: s.updatedAtMs,
-  };
-}
-
-function schedule(s: DraftSchedule): DraftSchedule {
-  return { weekday: s.weekday, hour: s.hour, minute: s.minute };
+  const settings = parseJson(StoredSettingsSchema, row.settings, "team settings");
+  return teamSettingsOf({ ...settings, workspace: row.workspace, team: row.team });
 }
 
 function prepare(db: Database.Database) {

@@ -52,6 +52,48 @@ export interface TeamSettings {
   readonly updatedAtMs: number;
 }
 
+/** Settings as a record reads back: the optional settings may be absent rather than undefined. */
+export type TeamSettingsRecordShape = Omit<
+  TeamSettings,
+  "reviewChannel" | "publishChannel" | "reminder" | "series"
+> &
+  Partial<Pick<TeamSettings, "reviewChannel" | "publishChannel" | "reminder" | "series">>;
+
+/**
+ * A team's settings from a record (a stored row, a checked input): every optional setting present,
+ * undefined when unset, and nothing shared with the record (lists and schedules are copied), so a
+ * store never hands out its own state.
+ */
+export function teamSettingsOf(s: TeamSettingsRecordShape): TeamSettings {
+  const schedule = (d: DraftSchedule): DraftSchedule => ({
+    weekday: d.weekday,
+    hour: d.hour,
+    minute: d.minute,
+  });
+  return {
+    platform: s.platform,
+    workspace: s.workspace,
+    team: s.team,
+    name: s.name,
+    sourceChannels: [...s.sourceChannels],
+    personal: s.personal,
+    members: [...s.members],
+    reviewChannel: s.reviewChannel,
+    publishChannel: s.publishChannel,
+    timezone: s.timezone,
+    draftSchedule: schedule(s.draftSchedule),
+    reminder: s.reminder === undefined ? undefined : schedule(s.reminder),
+    approvers: [...s.approvers],
+    emoji: s.emoji.map(([emoji, section]) => [emoji, section] as const),
+    series:
+      s.series === undefined
+        ? undefined
+        : { week: s.series.week, year: s.series.year, number: s.series.number },
+    includePrivate: s.includePrivate,
+    updatedAtMs: s.updatedAtMs,
+  };
+}
+
 export const DEFAULT_TEAM = "default";
 export const DEFAULT_TEAM_NAME = "the team";
 export const DEFAULT_DRAFT_SCHEDULE: DraftSchedule = { weekday: 5, hour: 14, minute: 0 };

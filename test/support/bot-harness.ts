@@ -7,31 +7,14 @@ import type { Logger } from "../../src/ports/logger.ts";
 import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.ts";
 import { type LogEntry, recordingLogger } from "./memory-logger.ts";
 import { type PostResult, postSlackCommand, postSlackEvent, postSlackInteraction } from "./slack-signing.ts";
+import { type TestClock, testClock } from "./test-clock.ts";
 
 export const SECRET = "test-signing-secret";
 export const TEAM = "T0WEEK0001";
 export const BOT_USER = "U0BOT00001";
 export const BOT_ID = "B0BOT00001";
 
-/** A clock tests set and move; never the wall clock. */
-export interface TestClock {
-  now(): number;
-  set(iso: string): void;
-  advance(ms: number): void;
-}
-
-export function testClock(iso: string): TestClock {
-  let t = Date.parse(iso);
-  return {
-    now: () => t,
-    set: (next) => {
-      t = Date.parse(next);
-    },
-    advance: (ms) => {
-      t += ms;
-    },
-  };
-}
+export { type TestClock, testClock } from "./test-clock.ts";
 
 /** A logger that keeps what it was told, for assertions, and prints nothing. */
 export function memoryLogger(): Logger & { entries: LogEntry[] } {

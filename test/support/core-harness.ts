@@ -14,6 +14,7 @@ import type { Store } from "../../src/ports/store.ts";
 import type { Summariser } from "../../src/ports/summariser.ts";
 import { type LogEntry, recordingLogger } from "./memory-logger.ts";
 import { type RecordingChat, recordingChat } from "./recording-chat.ts";
+import { type TestClock, testClock } from "./test-clock.ts";
 
 export const WS = "W0WORKSPACE";
 export const ALICE = "U-alice";
@@ -41,25 +42,7 @@ export interface CoreHarness extends Core {
   team(overrides?: Partial<TeamSettings>): Promise<TeamSettings>;
 }
 
-/** A clock tests set and move; never the wall clock. */
-export interface TestClock {
-  now(): number;
-  set(iso: string): void;
-  advance(ms: number): void;
-}
-
-export function testClock(iso: string): TestClock {
-  let t = Date.parse(iso);
-  return {
-    now: () => t,
-    set: (next) => {
-      t = Date.parse(next);
-    },
-    advance: (ms) => {
-      t += ms;
-    },
-  };
-}
+export { type TestClock, testClock } from "./test-clock.ts";
 
 let counter = 0;
 
