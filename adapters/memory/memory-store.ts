@@ -9,6 +9,7 @@ import {
   checkRecord,
   DecisionRecord,
   FenceRecord,
+  HighlightQueryRecord,
   HighlightRecord,
   InboxClaimRecord,
   InboxOutcomeRecord,
@@ -19,6 +20,7 @@ import {
   TagRecord,
   TeamSettingsRecord,
   WeeknoteKeyRecord,
+  WeeknoteQueryRecord,
 } from "../../src/domain/records.ts";
 import { SECTIONS } from "../../src/domain/sections.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
@@ -52,18 +54,6 @@ export function createMemoryStore(): Store {
   return new MemoryStore();
 }
 
-// records.ts has no schemas for queries; these keep the two stores refusing the same values.
-const HighlightQueryRecord = z.object({
-  workspace: z.string(),
-  fromMs: z.number().int(),
-  toMs: z.number().int(),
-  conversationIds: z.array(z.string()).optional(),
-});
-const WeeknoteQueryRecord = z.object({
-  workspace: z.string(),
-  team: z.string(),
-  limit: z.number().int().min(0),
-});
 const RenewRecord = LeaseRequestRecord.pick({ nowMs: true, ttlMs: true });
 
 // See adapters/sqlite/leases.ts: a lease given back stays, expired, so tokens keep counting up.

@@ -2,19 +2,11 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import { type Highlight, sectionOfTags, type Tag } from "../../src/domain/highlight.ts";
 import { PLATFORMS } from "../../src/domain/message-ref.ts";
-import { checkRecord, HighlightRecord, TagRecord } from "../../src/domain/records.ts";
+import { checkRecord, HighlightQueryRecord, HighlightRecord, TagRecord } from "../../src/domain/records.ts";
 import { SECTIONS, type Section } from "../../src/domain/sections.ts";
 import type { HighlightQuery, SaveHighlightsResult } from "../../src/ports/store.ts";
 import { refusal } from "./errors.ts";
 import { epochMs, nullableText, parseJson, parseRow } from "./rows.ts";
-
-// records.ts has no schema for a query; this one keeps a malformed window from reaching SQL.
-const QueryRecord = z.object({
-  workspace: z.string(),
-  fromMs: epochMs,
-  toMs: epochMs,
-  conversationIds: z.array(z.string()).optional(),
-});
 
 const TagsSchema = z.array(TagRecord);
 
@@ -92,7 +84,7 @@ export class HighlightTable {
 
   /** Highlights posted in [fromMs, toMs) (UTC epoch ms), oldest first, ties by conversation then id. */
   list(query: HighlightQuery): Highlight[] {
-    checkRecord(QueryRecord, query, "highlight query");
+    checkRecord(HighlightQueryRecord, query, "highlight query");
     const rows =
       query.conversationIds === undefined
         ? this.sql.list.all(query.workspace, query.fromMs, query.toMs)

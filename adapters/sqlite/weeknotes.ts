@@ -8,6 +8,7 @@ import {
   DecisionRecord,
   PostedRefRecord,
   WeeknoteKeyRecord,
+  WeeknoteQueryRecord,
 } from "../../src/domain/records.ts";
 import { parseWeeknoteDocument, type Revision, type Weeknote } from "../../src/domain/weeknote.ts";
 import type { Fence, NewRevision, WeeknoteKey, WeeknoteStore } from "../../src/ports/store.ts";
@@ -20,7 +21,6 @@ export type Decision = Parameters<WeeknoteStore["decideWeeknote"]>[1];
 export type WeeknoteQuery = Parameters<WeeknoteStore["listWeeknotes"]>[0];
 
 // records.ts has no schema for a list query; a limit that is not a count would reach SQL.
-const QueryRecord = z.object({ workspace: z.string(), team: z.string(), limit: z.number().int().min(0) });
 
 const WeeknoteRowSchema = z.object({
   id: z.number().int(),
@@ -160,7 +160,7 @@ export class WeeknoteTables {
 
   /** A team's weeknotes, newest week first, each with only its latest revision. */
   list(query: WeeknoteQuery): Weeknote[] {
-    checkRecord(QueryRecord, query, "weeknote query");
+    checkRecord(WeeknoteQueryRecord, query, "weeknote query");
     return this.db.transaction(() =>
       this.sql.list.all(query.workspace, query.team, query.limit).map((raw) => {
         const row = parseRow(WeeknoteRowSchema, raw, "weeknote");

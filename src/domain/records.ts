@@ -101,6 +101,19 @@ export const NewRevisionRecord = z.object({
   createdAtMs: epochMs,
 });
 
+export const HighlightQueryRecord = z.object({
+  workspace: z.string(),
+  fromMs: epochMs,
+  toMs: epochMs,
+  conversationIds: z.array(z.string()).optional(),
+});
+
+export const WeeknoteQueryRecord = z.object({
+  workspace: z.string(),
+  team: z.string(),
+  limit: z.number().int().min(0),
+});
+
 export const DecisionRecord = z.object({
   status: z.enum(["approved", "skipped"]),
   by: id,
