@@ -16,6 +16,7 @@ import { LOG_LEVELS } from "./config.ts";
 import { loadSummariserConfig } from "./config-llm.ts";
 import { BotError } from "./domain/errors.ts";
 import { EmojiSectionMap, parseEmojiOption } from "./domain/sections.ts";
+import { teamKeyOf } from "./domain/team.ts";
 import { assertTimeZone, formatWeekKey, resolveWeek } from "./domain/week.ts";
 import { serve } from "./main.ts";
 import type { Clock } from "./ports/clock.ts";
@@ -104,7 +105,7 @@ function buildProgram(io: CliIo): Command {
       "--out <file>",
       "write to this file (replacing it, creating its folder) instead of standard output; - for stdout",
     )
-    .option("--team <name>", "the weeknotes team the draft is stored for", "default")
+    .option("--team <name>", "the weeknotes team the draft is stored for, by name or key", "default")
     .option("--data-dir <dir>", "where the SQLite database lives (env DATA_DIR, else ./data)")
     .option("--no-store", "do not save highlights or the draft")
     .action(async (options: CompileOptions) => {
@@ -131,11 +132,7 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
     ?.split(",")
     .map((c) => c.trim().replace(/^#/, ""))
     .filter(Boolean);
-  if (!options.team.trim()) {
-    throw new BotError("input.bad_option", "--team is empty", {
-      hint: "Give a team name, or leave --team out",
-    });
-  }
+  const team = teamOption(options.team);
   const databasePath = options.store
     ? join(resolve(dataDir(options.dataDir, io.env)), "weeknotes.sqlite")
     : undefined;
@@ -164,8 +161,8 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
     });
     const result = await compileWeeknote({
       workspace: read.workspace,
-      team: options.team,
-      teamName: options.team,
+      team,
+      teamName: options.team.trim(),
       window,
       highlights: read.highlights,
     });
@@ -205,6 +202,26 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
   } finally {
     await store?.close();
   }
+}
+
+/**
+ * The team key `--team` names, as the bot keys teams (`Bins service` → `bins-service`, `Default` →
+ * `default`), so a backfilled week is the bot's team's week.
+ * @throws BotError `input.bad_option` for an empty name, one with no letter or digit, or an option
+ *   given where the name should be (`--team --no-store`).
+ */
+function teamOption(value: string): string {
+  const key = teamKeyOf(value);
+  if (value.trim().startsWith("-") || key === undefined) {
+    throw new BotError(
+      "input.bad_option",
+      value.trim() ? `--team "${value}" is not a team name` : "--team is empty",
+      {
+        hint: "Give the team's name or key (letters or digits), such as --team bins-service, or leave --team out",
+      },
+    );
+  }
+  return key;
 }
 
 function chooseSummariser(name: "offline" | "openai", env: CliIo["env"], logger: Logger): Summariser {

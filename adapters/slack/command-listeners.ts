@@ -1,9 +1,10 @@
 import type { App } from "@slack/bolt";
 import { parseCommand } from "../../src/domain/command.ts";
+import { teamKeyOf } from "../../src/domain/team.ts";
 import { escapeSlackText } from "./escape.ts";
 import { slackMessageRef, slackTsToMs } from "./ids.ts";
 import { answerRequest, recordCommand, type SlackListenerDeps, typedText } from "./listener-kit.ts";
-import { DRAFTING, refusalText, sectionWords } from "./presenter.ts";
+import { DRAFTING, refusalText, sectionWords, teamProblemText } from "./presenter.ts";
 import { configModal } from "./views.ts";
 
 /** callback_id of the "Add to weeknotes" message shortcut (manifest/slack.yaml). */
@@ -73,6 +74,10 @@ export function registerCommandListeners(app: App, deps: SlackListenerDeps): voi
         return;
       }
       case "new_team": {
+        if (teamKeyOf(request.name) === undefined) {
+          await ack(ephemeral(teamProblemText({ kind: "bad_team_name", name: request.name })));
+          return;
+        }
         await recordCommand(
           deps,
           {

@@ -55,7 +55,7 @@ export function noticeText(notice: Notice): string {
         : `Added to this week's notes under ${sectionWords(notice.section)}.`;
     case "team_created":
       return notice.existed
-        ? `There is already a team ${notice.team.name} (\`${notice.team.team}\`): \`/weeknotes config ${notice.team.team}\` shows its settings.`
+        ? `A team with the key \`${notice.team.team}\` already exists (${notice.team.name}): \`/weeknotes config ${notice.team.team}\` shows its settings, or choose another name.`
         : `Made the team ${notice.team.name} (\`${notice.team.team}\`)${notice.team.personal ? ", a personal note in your voice" : ""}: its drafts come to this channel every ${formatDraftSchedule(notice.team.draftSchedule)} (${notice.team.timezone}). \`/weeknotes config ${notice.team.team}\` sets its source channels and more.`;
     case "settings_saved":
       return `Saved the settings of ${notice.team.name}.`;
@@ -75,7 +75,7 @@ export function noticeText(notice: Notice): string {
 export function draftText(outcome: DraftOutcome): string {
   switch (outcome.kind) {
     case "posted":
-      return `Drafted ${outcome.week} from ${outcome.highlights} highlights and posted it for review.`;
+      return `Drafted ${outcome.week} from ${outcome.highlights} highlight${outcome.highlights === 1 ? "" : "s"} and posted it for review in the team's review channel.`;
     case "empty":
       return `Nothing has been tagged for ${outcome.week} yet, so there is no draft.`;
     case "decided":
@@ -153,7 +153,7 @@ export function teamProblemText(problem: TeamProblem): string {
         ? `There is no team "${problem.name}". The teams are: ${problem.teams.join(", ")}.`
         : `There is no team "${problem.name}".`;
     case "which_team":
-      return `This workspace has several teams: name one, such as \`/weeknotes draft ${problem.teams[0] ?? "team"}\`. The teams are: ${problem.teams.join(", ")}.`;
+      return `Several teams could be meant here: add the team's key after the command, such as \`/weeknotes last ${problem.teams[0] ?? "team"}\`. The teams are: ${problem.teams.join(", ")}.`;
     case "not_approver":
       return "Only the team's approvers can do that. Ask one of them, or see /weeknotes config.";
     case "bad_team_name":

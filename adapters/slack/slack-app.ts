@@ -104,7 +104,7 @@ export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
     routes.set(SLACK_EVENTS_PATH, handler);
   }
   app.error(async (error) => {
-    logger.error({ code: asBotError(error).code }, "Slack listener failed");
+    logger.error({ code: asBotError(error).code, err: error }, "Slack listener failed");
   });
   let mounted = false;
 
@@ -143,7 +143,24 @@ export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
         });
       }
       if (config.mode === "socket") {
-        await app.start();
+        try {
+          await app.start();
+        } catch (error) {
+          const slackError = (error as { data?: { error?: string } }).data?.error;
+          throw new BotError(
+            slackError ? "config.invalid" : "platform.unavailable",
+            slackError
+              ? `Slack refused SLACK_APP_TOKEN (${slackError})`
+              : "Could not open the Socket Mode connection to Slack",
+            {
+              hint: slackError
+                ? "Generate an app-level token with connections:write on the app's Basic Information page (it starts xapp-)"
+                : "Check the network (and SLACK_API_URL if set), then start again",
+              retryable: !slackError,
+              cause: error,
+            },
+          );
+        }
       }
     },
     async stop() {

@@ -206,7 +206,7 @@ function clip(text: string, max: number): string {
 
 /** The App Home tab: this week's highlights of the person's team so far and its recent notes. */
 export function homeView(view: HomeView): View {
-  const { week, highlights, notes } = view;
+  const { week, highlights, notes, team } = view;
   const lines = highlights
     .slice(0, 40)
     .map(
@@ -217,7 +217,8 @@ export function homeView(view: HomeView): View {
   return {
     type: "home",
     blocks: [
-      { type: "header", text: { type: "plain_text", text: `This week (${week})` } },
+      // Header text is plain text, at most 150 characters (Block Kit header reference).
+      { type: "header", text: { type: "plain_text", text: clip(`${team.name}: this week (${week})`, 140) } },
       {
         type: "section",
         text: {

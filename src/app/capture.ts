@@ -2,6 +2,7 @@ import { BotError, isBotError } from "../domain/errors.ts";
 import { COMMAND_TAG_REACTION, type Highlight, type Tag } from "../domain/highlight.ts";
 import type { InboxCommand, MessageContent } from "../domain/inbox-command.ts";
 import { highlightIdOf, type MessageRef } from "../domain/message-ref.ts";
+import type { TeamSettings } from "../domain/team.ts";
 import type { ChatRouter, FetchedMessage } from "../ports/chat.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -95,20 +96,30 @@ export function createCapture(deps: CaptureDeps): Capture {
     return deps.highlights.addTag(ref.workspace, id, tag, toHighlight(ref, message, tag));
   }
 
-  /** The team typed text is for: one it names, else the team reviewing in its conversation. */
+  /**
+   * The team typed text is for: one it names, else the one team reviewing in its conversation. A
+   * personal team takes it only from one of its members (it counts no one else's tags); otherwise
+   * the text goes by its conversation like any highlight.
+   */
   async function teamOf(command: Command<"add_text">): Promise<string | undefined> {
-    const teams = await deps.teams.list(command.workspace);
+    let team: TeamSettings | undefined;
     if (command.team !== undefined) {
       const choice = await deps.teams.resolve({
         platform: command.platform,
         workspace: command.workspace,
         name: command.team,
       });
-      return choice.kind === "team" && teams.some((t) => t.team === choice.team.team)
-        ? choice.team.team
-        : undefined;
+      team = choice.kind === "team" ? await deps.teams.get(command.workspace, choice.team.team) : undefined;
+    } else {
+      const reviewing = (await deps.teams.list(command.workspace)).filter(
+        (t) => t.reviewChannel === command.conversationId,
+      );
+      team = reviewing.length === 1 ? reviewing[0] : undefined;
     }
-    return teams.find((t) => t.reviewChannel === command.conversationId)?.team;
+    if (team?.personal && !team.members.includes(command.user)) {
+      return undefined;
+    }
+    return team?.team;
   }
 
   return {

@@ -46,11 +46,13 @@ export interface NewTeam {
  */
 export interface TeamDirectory {
   /**
-   * The team a request is about: the team it names (by key or display name); else the team whose
-   * review channel it was made in; else the workspace's only team; else, in a workspace with no
-   * team yet, the default team with its defaults (not stored).
+   * The team a request is about: the team it names (by key, else by display name; `default` is
+   * the default team even before anyone stored it); else the team whose review channel it was
+   * made in; else the workspace's only team; else, in a workspace with no team yet, the default
+   * team with its defaults (not stored).
    * @returns the team, or the problem: `unknown_team` (a name no team has), `which_team`
-   *   (several teams and nothing to choose by).
+   *   (several teams could be meant: none named and several or none reviewing here, or a display
+   *   name several teams share).
    */
   resolve(request: TeamRequest): Promise<TeamChoice>;
 
@@ -108,25 +110,39 @@ export function createTeamDirectory(deps: TeamDirectoryDeps): TeamDirectory {
   return {
     async resolve(request) {
       const teams = await list(request.workspace);
+      const keys = teams.map((t) => t.team);
       if (request.name !== undefined) {
         const wanted = request.name.trim().toLowerCase();
         const key = teamKeyOf(request.name);
-        const named = teams.find(
-          (t) => t.team === wanted || t.team === key || t.name.trim().toLowerCase() === wanted,
-        );
-        if (named) {
+        // A key names one team; a display name may be shared, and a key always wins over it.
+        const byKey = teams.find((t) => t.team === wanted) ?? teams.find((t) => t.team === key);
+        if (byKey) {
+          return { kind: "team", team: byKey };
+        }
+        const byName = teams.filter((t) => t.name.trim().toLowerCase() === wanted);
+        const [named, ...alike] = byName;
+        if (named && alike.length === 0) {
           return { kind: "team", team: named };
         }
-        if (teams.length === 0 && (wanted === DEFAULT_TEAM || key === DEFAULT_TEAM)) {
+        if (named) {
+          return { kind: "which_team", teams: byName.map((t) => t.team) };
+        }
+        // The default team works before anyone stores it, whatever other teams exist.
+        if (key === DEFAULT_TEAM) {
           return { kind: "team", team: defaults(request.platform, request.workspace) };
         }
-        return { kind: "unknown_team", name: request.name, teams: teams.map((t) => t.team) };
+        return { kind: "unknown_team", name: request.name, teams: keys };
       }
-      const reviewing = teams.find(
+      const reviewing = teams.filter(
         (t) => request.conversationId !== undefined && t.reviewChannel === request.conversationId,
       );
-      if (reviewing) {
-        return { kind: "team", team: reviewing };
+      const [here, ...alsoHere] = reviewing;
+      if (here && alsoHere.length === 0) {
+        return { kind: "team", team: here };
+      }
+      if (here) {
+        // Several teams review in this conversation: guessing would act on the wrong one.
+        return { kind: "which_team", teams: reviewing.map((t) => t.team) };
       }
       const [only, ...others] = teams;
       if (only === undefined) {
@@ -135,7 +151,7 @@ export function createTeamDirectory(deps: TeamDirectoryDeps): TeamDirectory {
       if (others.length === 0) {
         return { kind: "team", team: only };
       }
-      return { kind: "which_team", teams: teams.map((t) => t.team) };
+      return { kind: "which_team", teams: keys };
     },
 
     get: (workspace, team) => deps.store.getTeam(workspace, team),

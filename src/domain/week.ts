@@ -93,7 +93,8 @@ export function previousWeek(key: WeekKey): WeekKey {
 
 /** 52 or 53. */
 export function weeksInWeekYear(year: number): number {
-  return DateTime.fromObject({ year }, { zone: "UTC" }).weeksInWeekYear;
+  // Asked of a day of that week-year: 1 January can belong to the previous one (2027: 2026-W53).
+  return DateTime.fromObject({ weekYear: year, weekNumber: 1, weekday: 4 }, { zone: "UTC" }).weeksInWeekYear;
 }
 
 /**

@@ -268,6 +268,8 @@ describe("weeknotes compile, empty weeks and bad input", () => {
     [["--out", join(EXAMPLE, "channels.json")], /would overwrite/],
     [["--out", ""], /--out is empty/],
     [["--team", " "], /--team is empty/],
+    [["--team", "!!!"], /--team "!!!" is not a team name/],
+    [["--team", "--no-store"], /--team "--no-store" is not a team name/],
   ])("%j protects inputs and exits 2", async (extra, message) => {
     const { code, stderr } = await cli([...W13, "--no-store", ...extra]);
     expect(code).toBe(2);
@@ -320,6 +322,25 @@ describe("weeknotes compile, empty weeks and bad input", () => {
 });
 
 describe("weeknotes compile with the store", () => {
+  it("saves a --team week under the key the bot gives that team, so the bot finds it", async () => {
+    const dataDir = join(dir, "team-key");
+    expect((await cli([...W13, "--data-dir", dataDir, "--team", "Bins Service"])).code).toBe(0);
+    expect((await cli([...W13, "--data-dir", dataDir, "--team", "Default"])).code).toBe(0);
+    const store = openSqliteStore({ path: join(dataDir, "weeknotes.sqlite") });
+    try {
+      for (const team of ["bins-service", "default"]) {
+        expect((await store.getWeeknote({ workspace: "T0KBC00001", team, week: "2026-W13" }))?.status).toBe(
+          "draft",
+        );
+      }
+      expect(
+        await store.getWeeknote({ workspace: "T0KBC00001", team: "Bins Service", week: "2026-W13" }),
+      ).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it("saves highlights and the draft once, and a new revision only when the text changes", async () => {
     const dataDir = join(dir, "store");
     const args = [...W13, "--data-dir", dataDir];

@@ -7,6 +7,7 @@ import {
   previousWeek,
   resolveWeek,
   weekOf,
+  weeksInWeekYear,
   weekWindow,
 } from "../../src/domain/week.ts";
 
@@ -78,6 +79,15 @@ describe("resolveWeek", () => {
     expect(formatWeekKey(resolveWeek(" LAST ", now, "Europe/London").key)).toBe("2026-W13");
     expect(formatWeekKey(resolveWeek("2026-w12", now, "Europe/London").key)).toBe("2026-W12");
     expect(formatWeekKey(resolveWeek("2026-03-27", now, "Europe/London").key)).toBe("2026-W13");
+  });
+
+  it("counts 52 or 53 weeks by the week-year, not by 1 January (2021 and 2027 start in the year before's last week)", () => {
+    expect([2020, 2021, 2025, 2026, 2027].map(weeksInWeekYear)).toEqual([53, 52, 52, 53, 52]);
+    for (const week of ["2021-W53", "2027-W53"]) {
+      expect(() => resolveWeek(week, now, "UTC")).toThrowError(
+        expect.objectContaining({ hint: expect.stringMatching(/has 52 ISO weeks/) }),
+      );
+    }
   });
 
   it("last week of the first week of a year is in the year before", () => {

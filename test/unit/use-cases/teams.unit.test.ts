@@ -44,6 +44,53 @@ describe.each(PLATFORMS)("teams on %s", (platform) => {
     });
   });
 
+  it("a key wins over a display name; a shared name or a shared review channel asks which team", async () => {
+    const core = startCore(platform);
+    await core.team({ team: "tada", name: "Tada" });
+    await core.team({ team: "bins", name: "tada", reviewChannel: BINS_REVIEW });
+    await core.team({ team: "roads", name: "Roads", reviewChannel: BINS_REVIEW });
+    await core.team({ team: "parks", name: "Roads", reviewChannel: BINS });
+    const resolve = (conversationId: string | undefined, name?: string) =>
+      core.useCases.teams.resolve(request(conversationId, name));
+    expect(await resolve(GENERAL, "tada")).toMatchObject({ kind: "team", team: { team: "tada" } });
+    expect(await resolve(GENERAL, "Roads")).toMatchObject({ kind: "team", team: { team: "roads" } });
+    expect(await resolve(GENERAL, "ROADS ")).toMatchObject({ kind: "team", team: { team: "roads" } });
+    expect(await resolve(BINS_REVIEW)).toEqual({ kind: "which_team", teams: ["bins", "roads"] });
+    expect(await resolve(BINS)).toMatchObject({ kind: "team", team: { team: "parks" } });
+    // The default team answers to its name before anyone stored it, whatever other teams exist.
+    expect(await resolve(GENERAL, "default")).toMatchObject({ kind: "team", team: { team: "default" } });
+  });
+
+  it("text typed in a personal note's review channel is the note's only when its writer typed it", async () => {
+    const core = startCore(platform);
+    await core.team({
+      team: "mine",
+      name: "My note",
+      personal: true,
+      members: [BOB],
+      approvers: [BOB],
+      reviewChannel: BINS,
+    });
+    const typed = (highlightId: string, user: string) =>
+      core.record({
+        kind: "add_text",
+        platform,
+        workspace: WS,
+        highlightId,
+        conversationId: BINS,
+        private: false,
+        user,
+        text: "Typed in the note's channel",
+        section: "highlights",
+        postedAtMs: core.clock.now(),
+      });
+    await typed("typed/by-bob", BOB);
+    await typed("typed/by-alice", ALICE);
+    await core.drain();
+    expect((await core.store.getHighlight(WS, "typed/by-bob"))?.team).toBe("mine");
+    expect((await core.store.getHighlight(WS, "typed/by-alice"))?.team).toBeUndefined();
+  });
+
   it("the first person to draft claims the default team; a later one changes nothing", async () => {
     const core = startCore(platform);
     const first = await core.useCases.requestDraft.authorize({
