@@ -5,35 +5,19 @@ import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
 import { createHttpServer, type RouteHandler } from "../adapters/http/server.ts";
 import { createPinoLogger } from "../adapters/logger/pino-logger.ts";
 import { createSummariser } from "../adapters/openai/summariser-factory.ts";
+import type { PlatformAdapter } from "../adapters/platform-adapter.ts";
 import { createSlackPlatform } from "../adapters/slack/slack-app.ts";
 import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
 import { createChatRouter } from "./app/chat-router.ts";
 import type { InboxWorker } from "./app/inbox-worker.ts";
-import { createCore, type UseCases } from "./app/use-cases.ts";
+import { createCore } from "./app/use-cases.ts";
 import type { Config } from "./config.ts";
 import { BotError } from "./domain/errors.ts";
-import type { ChatPlatform } from "./ports/chat.ts";
 import type { Clock, Timers } from "./ports/clock.ts";
 import type { Logger } from "./ports/logger.ts";
 import type { Store } from "./ports/store.ts";
 
 const STOP_GRACE_MS = 20_000;
-
-/**
- * One chat platform as the composition root runs it (Slack today; Teams is one more): its
- * ChatPlatform for the router, the HTTP routes it mounts on the shared server, and its lifecycle.
- * It only translates: its listeners turn platform requests into use-case calls and commands.
- */
-export interface PlatformAdapter {
-  readonly chat: ChatPlatform;
-  /** Exact paths to handlers, mounted on the one HTTP server (none in Slack's Socket Mode). */
-  readonly routes: ReadonlyMap<string, RouteHandler>;
-  /** Hands the core's use cases to the listeners; once, before start(). */
-  mount(useCases: UseCases): void;
-  /** Connects or checks credentials; throws BotError `config.invalid` on refused credentials. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
 
 /** What tests and embedders may replace; everything else comes from `config`. */
 export interface BotOverrides {

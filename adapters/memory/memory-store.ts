@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BotError } from "../../src/domain/errors.ts";
-import { type Highlight, sectionOfTags, type Tag } from "../../src/domain/highlight.ts";
+import { type Highlight, isSameTag, sectionOfTags, type Tag } from "../../src/domain/highlight.ts";
 import type { Platform, PostedRef } from "../../src/domain/message-ref.ts";
 import {
   ConversationReferenceRecord,
@@ -157,7 +157,7 @@ class MemoryStore implements Store {
     if (current === undefined) {
       return undefined;
     }
-    if (current.tags.some((t) => sameTag(t, checkedTag))) {
+    if (current.tags.some((t) => isSameTag(t, checkedTag))) {
       return copyHighlight(current);
     }
     return this.writeTags(current, [...current.tags, checkedTag]);
@@ -173,7 +173,7 @@ class MemoryStore implements Store {
     if (current === undefined) {
       return undefined;
     }
-    const kept = current.tags.filter((t) => !sameTag(t, tag));
+    const kept = current.tags.filter((t) => !isSameTag(t, tag));
     if (kept.length === current.tags.length) {
       return copyHighlight(current);
     }
@@ -543,10 +543,6 @@ class MemoryStore implements Store {
     }
     return weeknote;
   }
-}
-
-function sameTag(a: { user: string; reaction: string }, b: { user: string; reaction: string }): boolean {
-  return a.user === b.user && a.reaction === b.reaction;
 }
 
 function copyRef(ref: PostedRef): PostedRef {

@@ -131,13 +131,14 @@ export function registerInteractionListeners(app: App, deps: SlackListenerDeps):
     const metadata = JSON.parse(view.private_metadata) as Partial<ConfigModalMetadata>;
     const workspace = metadata.workspace ?? "";
     const teamKey = metadata.team ?? "default";
-    const choice = await deps.useCases.teams.resolve({ platform: "slack", workspace, name: teamKey });
-    if (choice.kind !== "team") {
+    // Opening the modal claimed the team, so it is stored under its key.
+    const team = await deps.useCases.teams.get(workspace, teamKey);
+    if (!team) {
       await ack({ response_action: "errors", errors: { name: "This team no longer exists." } });
       return;
     }
     const user = body.user.id;
-    const checked = deps.useCases.configure.check(choice.team, user, formOf(view.state.values));
+    const checked = deps.useCases.configure.check(team, user, formOf(view.state.values));
     if (checked.kind === "problems") {
       await ack({ response_action: "errors", errors: modalErrors(checked.problems) });
       return;
@@ -148,7 +149,7 @@ export function registerInteractionListeners(app: App, deps: SlackListenerDeps):
         kind: "configure_team",
         platform: "slack",
         workspace,
-        team: choice.team.team,
+        team: team.team,
         user,
         change: checked.change,
         ...(metadata.channel ? { replyTo: { conversationId: metadata.channel, userId: user } } : {}),

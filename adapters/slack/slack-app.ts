@@ -7,6 +7,7 @@ import { asBotError, BotError } from "../../src/domain/errors.ts";
 import type { Clock } from "../../src/ports/clock.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import type { RouteHandler } from "../http/server.ts";
+import type { PlatformAdapter } from "../platform-adapter.ts";
 import { registerCommandListeners } from "./command-listeners.ts";
 import { registerEventListeners } from "./event-listeners.ts";
 import { createSlackHttpReceiver, SLACK_EVENTS_PATH } from "./http-receiver.ts";
@@ -29,20 +30,9 @@ export interface SlackAppOptions {
   readonly newId?: () => string;
 }
 
-/** Slack as one platform adapter of the bot: its ChatPlatform, its routes, and its lifecycle. */
-export interface SlackPlatform {
-  /** The ChatPlatform for the router (the Web API). */
+/** Slack as one platform adapter of the bot; its ChatPlatform also serves the Slack listeners. */
+export interface SlackPlatform extends PlatformAdapter {
   readonly chat: SlackChat;
-  /** HTTP routes to mount (`/slack/events` in HTTP mode; none in Socket Mode). */
-  readonly routes: ReadonlyMap<string, RouteHandler>;
-  /**
-   * Hands the core's use cases to the listeners; call once, after the router knows `chat`, before
-   * `start`.
-   */
-  mount(useCases: UseCases): void;
-  /** Checks the token (auth.test, unless both bot ids were given) and connects in Socket Mode. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 // Calls made while Slack waits for our answer must be short and never sleep on a 429 (the
@@ -122,45 +112,9 @@ export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
       registerInteractionListeners(app, deps);
     },
     async start() {
-      try {
-        await app.init();
-      } catch (error) {
-        const slackError = (error as { data?: { error?: string } }).data?.error;
-        if (
-          slackError === "invalid_auth" ||
-          slackError === "not_authed" ||
-          slackError === "account_inactive"
-        ) {
-          throw new BotError("config.invalid", `Slack refused SLACK_BOT_TOKEN (${slackError})`, {
-            hint: "Copy the Bot User OAuth Token (xoxb-…) again from the app's OAuth & Permissions page",
-            cause: error,
-          });
-        }
-        throw new BotError("platform.unavailable", "Could not reach Slack to check SLACK_BOT_TOKEN", {
-          hint: "Check the network (and SLACK_API_URL if set), then start again",
-          retryable: true,
-          cause: error,
-        });
-      }
+      await startStep(app.init(), "SLACK_BOT_TOKEN", ["invalid_auth", "not_authed", "account_inactive"]);
       if (config.mode === "socket") {
-        try {
-          await app.start();
-        } catch (error) {
-          const slackError = (error as { data?: { error?: string } }).data?.error;
-          throw new BotError(
-            slackError ? "config.invalid" : "platform.unavailable",
-            slackError
-              ? `Slack refused SLACK_APP_TOKEN (${slackError})`
-              : "Could not open the Socket Mode connection to Slack",
-            {
-              hint: slackError
-                ? "Generate an app-level token with connections:write on the app's Basic Information page (it starts xapp-)"
-                : "Check the network (and SLACK_API_URL if set), then start again",
-              retryable: !slackError,
-              cause: error,
-            },
-          );
-        }
+        await startStep(app.start(), "SLACK_APP_TOKEN", undefined);
       }
     },
     async stop() {
@@ -169,6 +123,40 @@ export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
       }
     },
   };
+}
+
+const TOKEN_HINTS = {
+  SLACK_BOT_TOKEN: "Copy the Bot User OAuth Token (xoxb-…) again from the app's OAuth & Permissions page",
+  SLACK_APP_TOKEN:
+    "Generate an app-level token with connections:write on the app's Basic Information page (it starts xapp-)",
+} as const;
+
+/**
+ * Runs a start-up call that uses `token` and says what went wrong in the words of the settings:
+ * Slack refusing it (`refusals`: those Web API errors; undefined: any Slack error) is
+ * `config.invalid` naming the token; anything else (no answer) is `platform.unavailable`.
+ */
+async function startStep(
+  step: Promise<unknown>,
+  token: keyof typeof TOKEN_HINTS,
+  refusals: readonly string[] | undefined,
+): Promise<void> {
+  try {
+    await step;
+  } catch (error) {
+    const slackError = (error as { data?: { error?: string } }).data?.error;
+    if (slackError !== undefined && (refusals === undefined || refusals.includes(slackError))) {
+      throw new BotError("config.invalid", `Slack refused ${token} (${slackError})`, {
+        hint: TOKEN_HINTS[token],
+        cause: error,
+      });
+    }
+    throw new BotError("platform.unavailable", `Could not reach Slack to check ${token}`, {
+      hint: "Check the network (and SLACK_API_URL if set), then start again",
+      retryable: true,
+      cause: error,
+    });
+  }
 }
 
 // Bolt and the WebClient log through our logger; their info chatter goes to debug.

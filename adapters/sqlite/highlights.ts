@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
-import { type Highlight, sectionOfTags, type Tag } from "../../src/domain/highlight.ts";
+import { type Highlight, isSameTag, sectionOfTags, type Tag } from "../../src/domain/highlight.ts";
 import { PLATFORMS } from "../../src/domain/message-ref.ts";
 import { checkRecord, HighlightQueryRecord, HighlightRecord, TagRecord } from "../../src/domain/records.ts";
 import { SECTIONS, type Section } from "../../src/domain/sections.ts";
@@ -126,7 +126,7 @@ export class HighlightTable {
           const base = toHighlight(toRow(checkedContent, [], checkedContent.section));
           return this.write(base, [checkedTag]);
         }
-        if (current.tags.some((t) => sameTag(t, checkedTag))) {
+        if (current.tags.some((t) => isSameTag(t, checkedTag))) {
           return current;
         }
         return this.write(current, [...current.tags, checkedTag]);
@@ -150,7 +150,7 @@ export class HighlightTable {
         if (current === undefined) {
           return undefined;
         }
-        const kept = current.tags.filter((t) => !sameTag(t, tag));
+        const kept = current.tags.filter((t) => !isSameTag(t, tag));
         if (kept.length === current.tags.length) {
           return current;
         }
@@ -178,10 +178,6 @@ export class HighlightTable {
     this.sql.upsert.run(toRow(base, tags, section));
     return { ...base, section, tags: tags.map(copyTag) };
   }
-}
-
-function sameTag(a: { user: string; reaction: string }, b: { user: string; reaction: string }): boolean {
-  return a.user === b.user && a.reaction === b.reaction;
 }
 
 function copyTag(t: Tag): Tag {

@@ -56,13 +56,11 @@ export function createAnswerWeekRequest(deps: AnswerDeps): AnswerWeekRequest {
       switch (question.ask.kind) {
         case "last": {
           const notes = await deps.weeknotes.listWeeknotes({ ...key, limit: LAST_SEARCH });
+          // The list holds each note's latest revision, which for an approved note is the one
+          // approved: no revision can be added after a decision.
           const approved = notes.find((w) => w.status === "approved");
-          // The list holds only latest revisions; the approved one is read whole.
-          const whole = approved
-            ? await deps.weeknotes.getWeeknote({ ...key, week: approved.week })
-            : undefined;
-          answer = whole
-            ? { kind: "note", weeknote: whole, revision: approvedRevision(whole), latest: true }
+          answer = approved
+            ? { kind: "note", weeknote: approved, revision: approvedRevision(approved), latest: true }
             : { kind: "none_approved" };
           break;
         }

@@ -3,6 +3,7 @@ import { COMMAND_TAG_REACTION, type Highlight, type Tag } from "../domain/highli
 import type { InboxCommand, MessageContent } from "../domain/inbox-command.ts";
 import { highlightIdOf, type MessageRef } from "../domain/message-ref.ts";
 import type { TeamSettings } from "../domain/team.ts";
+import { countsTagsOf } from "../domain/team-highlights.ts";
 import type { ChatRouter, FetchedMessage } from "../ports/chat.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -109,17 +110,14 @@ export function createCapture(deps: CaptureDeps): Capture {
         workspace: command.workspace,
         name: command.team,
       });
-      team = choice.kind === "team" ? await deps.teams.get(command.workspace, choice.team.team) : undefined;
+      team = choice.kind === "team" ? choice.team : undefined;
     } else {
       const reviewing = (await deps.teams.list(command.workspace)).filter(
         (t) => t.reviewChannel === command.conversationId,
       );
       team = reviewing.length === 1 ? reviewing[0] : undefined;
     }
-    if (team?.personal && !team.members.includes(command.user)) {
-      return undefined;
-    }
-    return team?.team;
+    return team && countsTagsOf(team, command.user) ? team.team : undefined;
   }
 
   return {

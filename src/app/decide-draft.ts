@@ -107,8 +107,15 @@ export function createDecideDraft(deps: DecideDraftDeps): DecideDraft {
     return view;
   }
 
-  /** Posts an approved note once, even when two processes carry the same approval through. */
-  async function publish(team: TeamSettings, key: WeeknoteKey): Promise<boolean> {
+  /**
+   * Posts an approved note once, even when two processes carry the same approval through.
+   * @returns whether it is published, and the weeknote as it now is (read under the lease).
+   */
+  async function publish(
+    team: TeamSettings,
+    key: WeeknoteKey,
+    decided: Weeknote,
+  ): Promise<{ readonly published: boolean; readonly weeknote: Weeknote }> {
     const lease = await deps.leases.acquireLease(
       `publish:${key.workspace}:${key.team}:${key.week}`,
       holder(),
@@ -120,17 +127,18 @@ export function createDecideDraft(deps: DecideDraftDeps): DecideDraft {
         retryable: true,
       });
     }
+    let weeknote = decided;
     try {
-      const weeknote = await deps.weeknotes.getWeeknote(key);
-      if (weeknote?.status !== "approved") {
-        return false;
+      weeknote = (await deps.weeknotes.getWeeknote(key)) ?? decided;
+      if (weeknote.status !== "approved") {
+        return { published: false, weeknote };
       }
       if (weeknote.published) {
-        return true;
+        return { published: true, weeknote };
       }
       const ref = await deps.chat.for(team.platform).publish(team, weeknote, approvedRevision(weeknote));
       await deps.weeknotes.setPublished(key, ref);
-      return true;
+      return { published: true, weeknote: { ...weeknote, published: ref } };
     } catch (error) {
       const failure = asBotError(error);
       if (failure.retryable) {
@@ -138,7 +146,7 @@ export function createDecideDraft(deps: DecideDraftDeps): DecideDraft {
       }
       // The approval stands; the approver hears that the note is not posted and why.
       deps.logger.error({ week: key.week, code: failure.code }, "publish failed");
-      return false;
+      return { published: false, weeknote };
     } finally {
       await deps.leases.releaseLease(lease);
     }
@@ -173,11 +181,8 @@ export function createDecideDraft(deps: DecideDraftDeps): DecideDraft {
         view: await show(loaded.team, decided, { kind: "skipped", by: request.user }),
       };
     }
-    const published = await publish(loaded.team, request.key);
-    const view = await show(loaded.team, (await deps.weeknotes.getWeeknote(request.key)) ?? decided, {
-      kind: "approved",
-      by: request.user,
-    });
+    const { published, weeknote } = await publish(loaded.team, request.key, decided);
+    const view = await show(loaded.team, weeknote, { kind: "approved", by: request.user });
     return { kind: "approved", week, published, view };
   }
 

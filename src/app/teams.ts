@@ -159,6 +159,11 @@ export function createTeamDirectory(deps: TeamDirectoryDeps): TeamDirectory {
     all: () => deps.store.listTeams(),
 
     async claim(team, user, conversationId) {
+      // A team with approvers and a review channel has been claimed: nothing to write (this runs
+      // while the platform waits, on every draft request and settings opening).
+      if (team.approvers.length > 0 && team.reviewChannel) {
+        return team;
+      }
       const stored = await deps.store.createTeamIfAbsent({
         ...team,
         approvers: team.approvers.length > 0 ? team.approvers : [user],
@@ -166,8 +171,8 @@ export function createTeamDirectory(deps: TeamDirectoryDeps): TeamDirectory {
         publishChannel: team.publishChannel ?? team.reviewChannel ?? conversationId,
         updatedAtMs: deps.clock.now(),
       });
+      deps.onChange?.();
       if (stored.approvers.length > 0 && stored.reviewChannel) {
-        deps.onChange?.();
         return stored;
       }
       const completed: TeamSettings = {

@@ -15,8 +15,6 @@ export type ChatRequest =
   | { readonly kind: "new_team"; readonly name: string; readonly personal: boolean }
   | { readonly kind: "help"; readonly unknown: string | undefined };
 
-export type ChatRequestKind = ChatRequest["kind"];
-
 /**
  * Parses a request: `add [section:] text`, `draft [team]`, `last [week] [team]`,
  * `week 2026-W12 [team]`, `list [team]`, `config [team]`, `new [personal] [team] <name>`, `help`.

@@ -17,6 +17,17 @@ export interface Tag {
   readonly via: "reaction" | "command";
 }
 
+/**
+ * Whether two tags are the same tag: same user, same reaction exactly as named (`clap::skin-tone-3`
+ * is not `clap`), whatever their sections.
+ */
+export function isSameTag(
+  a: { readonly user: string; readonly reaction: string },
+  b: { readonly user: string; readonly reaction: string },
+): boolean {
+  return a.user === b.user && a.reaction === b.reaction;
+}
+
 /** The reaction name of an explicit add. */
 export const COMMAND_TAG_REACTION = "add";
 

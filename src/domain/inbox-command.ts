@@ -152,7 +152,6 @@ export const InboxCommandSchema = z.discriminatedUnion("kind", [
 ]);
 
 export type InboxCommand = z.infer<typeof InboxCommandSchema>;
-export type InboxCommandKind = InboxCommand["kind"];
 
 /**
  * Checks a command (one about to be recorded, or one read back from the inbox).

@@ -22,7 +22,6 @@ export function selectTeamHighlights(
   emoji: EmojiSectionMap,
 ): Highlight[] {
   const sources = new Set(team.sourceChannels);
-  const members = new Set(team.members);
   const selected: Highlight[] = [];
   for (const highlight of highlights) {
     if (highlight.workspace !== team.workspace) {
@@ -35,7 +34,7 @@ export function selectTeamHighlights(
       continue;
     }
     const tags = highlight.tags.flatMap((tag): Tag[] => {
-      if (team.personal && !members.has(tag.user)) {
+      if (!countsTagsOf(team, tag.user)) {
         return [];
       }
       if (tag.via === "command") {
@@ -51,6 +50,11 @@ export function selectTeamHighlights(
     selected.push({ ...highlight, tags, section });
   }
   return selected;
+}
+
+/** Whether `team` counts the tags of `user`: everyone's, or only its members' for a personal team. */
+export function countsTagsOf(team: Pick<TeamSettings, "personal" | "members">, user: string): boolean {
+  return !team.personal || team.members.includes(user);
 }
 
 function inSources(highlight: Highlight, sources: ReadonlySet<string>): boolean {

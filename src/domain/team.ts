@@ -97,8 +97,6 @@ export function teamSettingsOf(s: TeamSettingsRecordShape): TeamSettings {
 export const DEFAULT_TEAM = "default";
 export const DEFAULT_TEAM_NAME = "the team";
 export const DEFAULT_DRAFT_SCHEDULE: DraftSchedule = { weekday: 5, hour: 14, minute: 0 };
-/** The usual reminder time when a team turns reminders on without choosing one: Thursday 15:00. */
-export const DEFAULT_REMINDER_SCHEDULE: DraftSchedule = { weekday: 4, hour: 15, minute: 0 };
 
 /** The voice a team's note is written in. */
 export function voiceOf(team: Pick<TeamSettings, "personal">): "we" | "I" {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createMemoryStore } from "../../../adapters/memory/memory-store.ts";
 import { PLATFORMS } from "../../../src/domain/message-ref.ts";
 import { ALICE, BINS, BINS_REVIEW, BOB, GENERAL, REVIEW, startCore, WS } from "../../support/core-harness.ts";
 
@@ -108,6 +109,29 @@ describe.each(PLATFORMS)("teams on %s", (platform) => {
     });
     expect(second).toEqual({ kind: "team_problem", problem: { kind: "not_approver", team: "default" } });
     expect((await core.store.getTeam(WS, "default"))?.reviewChannel).toBe(GENERAL);
+  });
+
+  it("asking again once a team is claimed writes nothing: it runs while the platform waits", async () => {
+    const memory = createMemoryStore();
+    const writes: string[] = [];
+    // Counts the team writes the use cases make; everything else goes to the store as it is.
+    const store = new Proxy(memory, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (name === "saveTeam" || name === "createTeamIfAbsent") writes.push(String(name));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const core = startCore(platform, { store });
+    const ask = () =>
+      core.useCases.requestDraft.authorize({ platform, workspace: WS, conversationId: GENERAL, user: ALICE });
+    expect(await ask()).toMatchObject({ kind: "ok" });
+    expect(writes).toEqual(["createTeamIfAbsent"]);
+    expect(await ask()).toMatchObject({ kind: "ok", team: { approvers: [ALICE] } });
+    expect(writes).toEqual(["createTeamIfAbsent"]);
   });
 
   it("a team made from chat reviews where it was made; a personal one counts its maker's tags", async () => {
