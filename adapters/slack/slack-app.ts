@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { App, type Logger as BoltLogger, LogLevel as BoltLogLevel } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
-import type { UseCases } from "../../src/app/use-cases.ts";
 import type { SlackConfig } from "../../src/config.ts";
 import { asBotError, BotError } from "../../src/domain/errors.ts";
 import type { Clock } from "../../src/ports/clock.ts";
