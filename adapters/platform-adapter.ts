@@ -1,9 +1,10 @@
 import type { UseCases } from "../src/app/use-cases.ts";
+import type { TeamSettings } from "../src/domain/team.ts";
 import type { ChatPlatform } from "../src/ports/chat.ts";
 import type { RouteHandler } from "./http/server.ts";
 
 /**
- * One chat platform as the composition root runs it (Slack today; Teams is one more): its
+ * One chat platform as the composition root runs it (Slack, Teams): its
  * ChatPlatform for the router, the HTTP routes it mounts on the shared server, and its lifecycle.
  * It only translates: its listeners turn platform requests into use-case calls and commands.
  */
@@ -16,4 +17,6 @@ export interface PlatformAdapter {
   /** Checks credentials and connects; BotError `config.invalid` when the platform refuses them. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Runs just before one of its teams' weeks is drafted (Teams: the Graph reaction sweep). */
+  beforeDraft?(team: TeamSettings): Promise<void>;
 }

@@ -56,6 +56,13 @@ export function createMemoryStore(): Store {
 
 const RenewRecord = LeaseRequestRecord.pick({ nowMs: true, ttlMs: true });
 
+// See adapters/sqlite/cursors.ts.
+const CursorRecord = z.object({
+  name: z.string().min(1),
+  value: z.string().min(1),
+  updatedAtMs: z.number().int(),
+});
+
 // See adapters/sqlite/leases.ts: a lease given back stays, expired, so tokens keep counting up.
 const RELEASED_UNTIL_MS = Number.MIN_SAFE_INTEGER;
 
@@ -95,6 +102,7 @@ class MemoryStore implements Store {
   private readonly leases = new Map<string, Lease>();
   private readonly installations = new Map<string, StoredInstallation>();
   private readonly references = new Map<string, StoredReference>();
+  private readonly cursors = new Map<string, string>();
 
   // --- highlights
 
@@ -493,6 +501,19 @@ class MemoryStore implements Store {
     }
     const { referenceJson, ...rest } = stored;
     return { ...rest, reference: JSON.parse(referenceJson) as Record<string, unknown> };
+  }
+
+  // --- sweep cursors
+
+  async getCursor(name: string): Promise<string | undefined> {
+    this.assertOpen();
+    return this.cursors.get(name);
+  }
+
+  async saveCursor(name: string, value: string, updatedAtMs: number): Promise<void> {
+    this.assertOpen();
+    checkRecord(CursorRecord, { name, value, updatedAtMs }, "sweep cursor");
+    this.cursors.set(name, value);
   }
 
   // --- running

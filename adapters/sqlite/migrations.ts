@@ -135,6 +135,15 @@ CREATE TABLE leases (
 ) STRICT;
 `;
 
+// Resume points of background readers (the Teams reaction sweep's Graph delta link per channel).
+const V8_SWEEP_CURSORS = `
+CREATE TABLE sweep_cursors (
+  name          TEXT    NOT NULL PRIMARY KEY,
+  value         TEXT    NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) STRICT;
+`;
+
 /** Every schema step, oldest first. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { description: "highlights, weeknotes and weeknote revisions", sql: V1_INITIAL },
@@ -144,6 +153,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { description: "team settings", sql: V5_TEAMS },
   { description: "named leases", sql: V6_LEASES },
   V7_CORE_RECUT,
+  { description: "sweep cursors", sql: V8_SWEEP_CURSORS },
 ];
 
 /** The `PRAGMA user_version` of a database: how many steps of {@link MIGRATIONS} it has had. */

@@ -20,6 +20,7 @@ import type {
   WeeknoteKey,
 } from "../../src/ports/store.ts";
 import { ConversationReferenceTable } from "./conversation-references.ts";
+import { CursorTable } from "./cursors.ts";
 import { translating } from "./errors.ts";
 import { HighlightTable } from "./highlights.ts";
 import { type ClaimQuery, InboxTable, type NewInboxEvent } from "./inbox.ts";
@@ -52,7 +53,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 /**
  * The {@link Store} on one SQLite database file (SPEC §7); see the port for each method's shapes
  * and the table classes (highlights.ts, weeknotes.ts, inbox.ts, teams.ts, leases.ts,
- * installations.ts, conversation-references.ts) for how each is stored. Create it with
+ * installations.ts, conversation-references.ts, cursors.ts) for how each is stored. Create it with
  * {@link openSqliteStore}. All times are UTC epoch ms. Several instances (processes) may share one
  * file: every read-modify-write runs in an immediate transaction or as one conditional statement.
  * Every method may throw:
@@ -78,6 +79,7 @@ export class SqliteStore implements Store {
   private readonly leases: LeaseTable;
   private readonly installations: InstallationTable;
   private readonly references: ConversationReferenceTable;
+  private readonly cursors: CursorTable;
 
   // Private so that every store is opened through `open`, which translates open errors.
   private constructor(options: SqliteStoreOptions) {
@@ -107,6 +109,7 @@ export class SqliteStore implements Store {
       this.teams = new TeamTable(this.db);
       this.installations = new InstallationTable(this.db);
       this.references = new ConversationReferenceTable(this.db);
+      this.cursors = new CursorTable(this.db);
     } catch (error) {
       this.db.close();
       throw error;
@@ -242,6 +245,14 @@ export class SqliteStore implements Store {
     return this.run("read a conversation reference", () =>
       this.references.get(platform, workspace, conversationId),
     );
+  }
+
+  async getCursor(name: string): Promise<string | undefined> {
+    return this.run("read a sweep cursor", () => this.cursors.get(name));
+  }
+
+  async saveCursor(name: string, value: string, updatedAtMs: number): Promise<void> {
+    this.run("save a sweep cursor", () => this.cursors.save(name, value, updatedAtMs));
   }
 
   /** Runs `SELECT 1`. @throws BotError `store.unavailable` when closed or the file is unreadable. */

@@ -128,12 +128,16 @@ export function createCapture(deps: CaptureDeps): Capture {
         command.reaction,
       );
       if (section !== undefined) {
-        await tagMessage(command.ref, {
-          user: command.user,
-          reaction: command.reaction,
-          section,
-          via: "reaction",
-        });
+        await tagMessage(
+          command.ref,
+          {
+            user: command.user,
+            reaction: command.reaction,
+            section,
+            via: "reaction",
+          },
+          command.content,
+        );
       }
     },
 

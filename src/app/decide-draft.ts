@@ -1,4 +1,5 @@
 import { asBotError, BotError, isBotError } from "../domain/errors.ts";
+import type { PostedRef } from "../domain/message-ref.ts";
 import type { DecisionOutcome, ReviewStatus, ReviewView } from "../domain/outcomes.ts";
 import { renderMarkdown } from "../domain/render-markdown.ts";
 import type { EmojiAliases } from "../domain/sections.ts";
@@ -48,6 +49,16 @@ export interface DecisionRequest {
 }
 
 /**
+ * Whether an action taken on a review message may go ahead (see {@link DecideDraft.checkAction}):
+ * `ok` with the draft's key; `not_this_message` when the message is not the review message stored
+ * on the draft the action names (a forged or stale button); or not an approver, or no such draft.
+ */
+export type ActionCheck =
+  | { readonly kind: "ok"; readonly key: WeeknoteKey }
+  | { readonly kind: "not_this_message"; readonly week: string }
+  | Extract<DecisionOutcome, { kind: "not_approver" | "not_found" }>;
+
+/**
  * Approve, skip, edit and regenerate (SPEC §1 step 3). Only the team's approvers may act; every
  * decision is a conditional update in the store, so a double click or two racing approvers make
  * one decision. Each returns what happened as data (with the new review view), for the platform
@@ -71,6 +82,20 @@ export interface DecideDraft {
   edit(request: DecisionRequest & { readonly markdown: string }): Promise<DecisionOutcome>;
   /** Summarises the week again, given the previous text and the reason; one at a time per draft. */
   regenerate(request: DecisionRequest & { readonly reason: string | undefined }): Promise<DecisionOutcome>;
+  /**
+   * Checks an action taken on a chat message against our records, not against what the request
+   * says: `message` must be the review message stored on the draft `key` names (`weeknote.review`:
+   * same platform, conversation and message), and `user` one of the stored approvers of that
+   * draft's team. So a button whose value names another team's (or week's) draft is refused, and
+   * so is anyone who is not that team's approver. Reads only; decides nothing. Platforms call it
+   * before recording a decision or opening a form; the decision itself checks the approver again.
+   */
+  checkAction(request: DecisionRequest & { readonly message: PostedRef }): Promise<ActionCheck>;
+  /**
+   * The review view of a week's note as stored now (a card answering a click shows it), or
+   * undefined when the team or its note is gone. Anyone may see it; no one is checked here.
+   */
+  view(key: WeeknoteKey): Promise<ReviewView | undefined>;
 }
 
 const REGENERATE_LEASE_MS = 5 * 60_000;
@@ -187,6 +212,41 @@ export function createDecideDraft(deps: DecideDraftDeps): DecideDraft {
   }
 
   return {
+    async checkAction(request) {
+      const week = request.key.week;
+      const weeknote = await deps.weeknotes.getWeeknote(request.key);
+      if (!weeknote) {
+        return { kind: "not_found", week };
+      }
+      const review = weeknote.review;
+      const { message } = request;
+      if (
+        review?.platform !== message.platform ||
+        review.conversationId !== message.conversationId ||
+        review.messageId !== message.messageId
+      ) {
+        return { kind: "not_this_message", week };
+      }
+      const team = await deps.teams.get(request.key.workspace, request.key.team);
+      if (!team?.approvers.includes(request.user)) {
+        return { kind: "not_approver", week };
+      }
+      return { kind: "ok", key: request.key };
+    },
+    async view(key) {
+      const [team, weeknote] = await Promise.all([
+        deps.teams.get(key.workspace, key.team),
+        deps.weeknotes.getWeeknote(key),
+      ]);
+      if (!team || !weeknote) {
+        return undefined;
+      }
+      const status: ReviewStatus =
+        weeknote.status === "draft" || !weeknote.approval
+          ? { kind: "open" }
+          : { kind: weeknote.status, by: weeknote.approval.by };
+      return { team, weeknote, revision: latestRevision(weeknote), status };
+    },
     approve: (request) => decide(request, "approved"),
     skip: (request) => decide(request, "skipped"),
 

@@ -109,13 +109,15 @@ export interface DraftLease {
  * for review (SPEC §1 steps 2–3). A week whose note was already approved or skipped is left alone;
  * an existing review message is updated in place rather than posted again; a review left behind
  * in a team's old review channel loses its buttons. Under a `lease`, a process that lost it stores
- * and posts nothing (`taken_over`).
+ * and posts nothing (`taken_over`). With `settleInbox` (a scheduled draft, never one run by the
+ * inbox worker itself) the commands recorded so far are carried out first, so what the platform's
+ * pre-draft work recorded (Teams: the reaction sweep) is in the note.
  * @throws BotError from the summariser, the store or the platform.
  */
 export type DraftWeeknote = (
   team: TeamSettings,
   window?: WeekWindow,
-  options?: { readonly lease?: DraftLease },
+  options?: { readonly lease?: DraftLease; readonly settleInbox?: boolean },
 ) => Promise<DraftOutcome>;
 
 export function createDraftWeeknote(deps: DraftWeeknoteDeps): DraftWeeknote {

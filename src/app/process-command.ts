@@ -7,6 +7,7 @@ import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { InboxEvent, InboxOutcome } from "../ports/store.ts";
 import type { Capture } from "./capture.ts";
+import type { CommandResult } from "./command-results.ts";
 import type { ConfigureTeam } from "./configure-team.ts";
 import type { DecideDraft, DecisionRequest } from "./decide-draft.ts";
 import type { RequestDraft } from "./request-draft.ts";
@@ -20,6 +21,8 @@ export interface ProcessCommandDeps {
   readonly teams: TeamDirectory;
   readonly chat: ChatRouter;
   readonly clock: Clock;
+  /** Told how each command went (for a request of this process still waiting for it). */
+  readonly onResult?: (event: InboxEvent, result: CommandResult) => void;
 }
 
 /**
@@ -175,27 +178,41 @@ export function createProcessCommand(deps: ProcessCommandDeps): ProcessCommand {
   }
 
   return async function processCommand(event, logger) {
+    const outcome = await processOnce(event, logger);
+    deps.onResult?.(event, outcome);
+    return outcome.outcome;
+  };
+
+  async function processOnce(
+    event: InboxEvent,
+    logger: Logger,
+  ): Promise<CommandResult & { readonly outcome: InboxOutcome }> {
+    const result = (outcome: InboxOutcome, notice?: Notice) => ({
+      outcome,
+      status: outcome.status,
+      notice,
+    });
     let command: InboxCommand;
     try {
       command = parseInboxCommand(event.payload);
     } catch (error) {
       logger.error({ code: asBotError(error).code }, "inbox event is not a command; failed for good");
-      return { status: "failed", errorCode: "store.corrupt" };
+      return result({ status: "failed", errorCode: "store.corrupt" });
     }
     try {
       const reply = await run(command, event);
       if (reply) {
         await tell(command.platform, command.workspace, reply[0], reply[1], logger);
       }
-      return { status: "done" };
+      return result({ status: "done" }, reply?.[1]);
     } catch (error) {
       const failure = asBotError(error);
       if (isBotError(failure, "platform.not_in_channel") || isBotError(failure, "platform.missing_scope")) {
         logger.warn({ code: failure.code }, "cannot read the tagged message");
         await inviteHint(command, logger);
-        return { status: "failed", errorCode: failure.code };
+        return result({ status: "failed", errorCode: failure.code });
       }
-      return retryOrFail(failure, event, logger);
+      return result(retryOrFail(failure, event, logger));
     }
-  };
+  }
 }

@@ -2,6 +2,7 @@ import { type InboxCommand, parseInboxCommand } from "../domain/inbox-command.ts
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { InboxStore } from "../ports/store.ts";
+import type { CommandResult, CommandResults } from "./command-results.ts";
 
 /** How a recorded command is identified. */
 export interface CommandMeta {
@@ -26,6 +27,19 @@ export interface CommandRecorder {
    *   recorded (then the platform must not be answered as if it was).
    */
   record(command: InboxCommand, meta: CommandMeta): Promise<"recorded" | "duplicate">;
+
+  /**
+   * Records `command` as {@link record} does, then waits up to `withinMs` ms for this process's
+   * worker to carry it out (a Teams card action answers with the updated card). `result` is
+   * undefined for a duplicate and when the command was not done in time (another replica, a
+   * retry, a slow summariser): the platform then learns the outcome from the review message.
+   * @throws as {@link record}.
+   */
+  recordAndWait(
+    command: InboxCommand,
+    meta: CommandMeta,
+    withinMs: number,
+  ): Promise<{ readonly recorded: "recorded" | "duplicate"; readonly result: CommandResult | undefined }>;
 }
 
 export function createCommandRecorder(deps: {
@@ -34,8 +48,26 @@ export function createCommandRecorder(deps: {
   readonly logger: Logger;
   /** Called after a new command was recorded (the worker's kick). */
   readonly onRecorded: () => void;
+  readonly results: CommandResults;
 }): CommandRecorder {
-  return {
+  const recorder: CommandRecorder = {
+    async recordAndWait(command, meta, withinMs) {
+      const waiting = deps.results.wait(command.workspace, meta.eventId, withinMs);
+      let recorded: "recorded" | "duplicate";
+      try {
+        recorded = await recorder.record(command, meta);
+      } catch (error) {
+        deps.results.settle(command.workspace, meta.eventId, { status: "failed", notice: undefined });
+        await waiting;
+        throw error;
+      }
+      if (recorded === "duplicate") {
+        deps.results.settle(command.workspace, meta.eventId, { status: "done", notice: undefined });
+        await waiting;
+        return { recorded, result: undefined };
+      }
+      return { recorded, result: await waiting };
+    },
     async record(command, meta) {
       const checked = parseInboxCommand(command);
       const result = await deps.inbox.recordEvent({
@@ -56,4 +88,5 @@ export function createCommandRecorder(deps: {
       return result;
     },
   };
+  return recorder;
 }

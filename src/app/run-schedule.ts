@@ -25,6 +25,12 @@ export interface ScheduleRunnerDeps extends TeamHighlightSource {
   readonly draft: DraftWeeknote;
   /** Reminders are told to the review channel through the team's platform. */
   readonly chat: ChatRouter;
+  /**
+   * Called when a team's platform refused a post for good (BotError `platform.blocked`: the bot
+   * was removed or blocked); the team should be marked inactive (TeamDirectory.markInactive), so
+   * the next sweeps leave it alone.
+   */
+  readonly onBlocked?: (team: TeamSettings) => Promise<void>;
   readonly clock: Clock;
   readonly timers: Timers;
   readonly logger: Logger;
@@ -233,9 +239,21 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
         );
         return { status: "done", job, week, ...result };
       } catch (error) {
-        const code = asBotError(error).code;
-        failed.set(name, deps.clock.now() + retryAfterMs);
+        const failure = asBotError(error);
+        const code = failure.code;
+        // A platform that said when to come back (Retry-After) is not asked again before then.
+        failed.set(name, deps.clock.now() + Math.max(retryAfterMs, failure.retryAfterMs ?? 0));
         logger.error({ ...fields, code, err: error }, `scheduled ${job} failed`);
+        if (code === "platform.blocked") {
+          await deps
+            .onBlocked?.(team)
+            .catch((markError: unknown) =>
+              logger.warn(
+                { ...fields, code: asBotError(markError).code },
+                "could not mark the team inactive",
+              ),
+            );
+        }
         try {
           await deps.leases.releaseLease(lease);
         } catch (releaseError) {
@@ -259,7 +277,7 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
     return runJob("draft", team, window, finished, async (lease) => {
       const renew = async () =>
         (await deps.leases.renewLease(lease, deps.clock.now(), claimTtlMs)) !== undefined;
-      const outcome = await deps.draft(team, window, { lease: { fence: lease, renew } });
+      const outcome = await deps.draft(team, window, { lease: { fence: lease, renew }, settleInbox: true });
       if (outcome.kind === "no_review_channel" || outcome.kind === "taken_over") {
         return outcome.kind;
       }
@@ -313,6 +331,10 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
     }
     const perTeam = await Promise.all(
       list.map(async (team): Promise<JobResult[]> => {
+        if (team.inactive) {
+          // The platform refused its posts for good; the bot hearing from it again clears this.
+          return [];
+        }
         try {
           assertScheduleIn(team.draftSchedule, team.timezone);
           const draft = dueDraft(team, now);

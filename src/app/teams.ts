@@ -1,7 +1,13 @@
 import type { Platform } from "../domain/message-ref.ts";
 import type { TeamProblem } from "../domain/outcomes.ts";
 import { type EmojiAliases, EmojiSectionMap, type Section } from "../domain/sections.ts";
-import { DEFAULT_TEAM, defaultTeamSettings, type TeamSettings, teamKeyOf } from "../domain/team.ts";
+import {
+  DEFAULT_TEAM,
+  defaultTeamSettings,
+  type TeamInactive,
+  type TeamSettings,
+  teamKeyOf,
+} from "../domain/team.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { TeamStore } from "../ports/store.ts";
 
@@ -81,6 +87,19 @@ export interface TeamDirectory {
 
   /** Replaces a team's settings (stamping updatedAtMs). */
   save(settings: TeamSettings): Promise<void>;
+
+  /**
+   * Marks a team whose posts the platform refuses for good (TeamSettings.inactive): the schedule
+   * leaves it alone instead of failing every minute. Reads the team afresh; no-op when it is gone.
+   */
+  markInactive(workspace: string, team: string, reason: TeamInactive["reason"]): Promise<void>;
+
+  /**
+   * The bot heard from `conversationId` again (installed there, spoken to): the teams reviewing
+   * there that were marked inactive are active again.
+   * @returns the teams made active.
+   */
+  reactivate(platform: Platform, workspace: string, conversationId: string): Promise<TeamSettings[]>;
 
   /**
    * The section a reaction files under when it is captured: by the first team of the workspace
@@ -211,6 +230,23 @@ export function createTeamDirectory(deps: TeamDirectoryDeps): TeamDirectory {
     },
 
     save,
+
+    async markInactive(workspace, key, reason) {
+      const team = await deps.store.getTeam(workspace, key);
+      if (team && team.inactive?.reason !== reason) {
+        await save({ ...team, inactive: { reason, sinceMs: deps.clock.now() } });
+      }
+    },
+
+    async reactivate(platform, workspace, conversationId) {
+      const inactive = (await list(workspace)).filter(
+        (t) => t.platform === platform && t.inactive !== undefined && t.reviewChannel === conversationId,
+      );
+      for (const team of inactive) {
+        await save({ ...team, inactive: undefined });
+      }
+      return inactive.map((team) => ({ ...team, inactive: undefined }));
+    },
 
     async sectionOfReaction(platform, workspace, reaction) {
       const teams = await list(workspace);

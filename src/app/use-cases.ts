@@ -1,4 +1,6 @@
+import { asBotError } from "../domain/errors.ts";
 import type { EmojiAliases } from "../domain/sections.ts";
+import type { TeamSettings } from "../domain/team.ts";
 import type { ChatRouter } from "../ports/chat.ts";
 import type { Clock, Timers } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -7,6 +9,7 @@ import type { Summariser } from "../ports/summariser.ts";
 import { type AnswerWeekRequest, createAnswerWeekRequest } from "./answer-week-request.ts";
 import { type Background, createBackground } from "./background.ts";
 import { createCapture } from "./capture.ts";
+import { createCommandResults } from "./command-results.ts";
 import { createCompileWeeknote } from "./compile-weeknote.ts";
 import { type ConfigureTeam, createConfigureTeam } from "./configure-team.ts";
 import { createDecideDraft, type DecideDraft } from "./decide-draft.ts";
@@ -56,6 +59,11 @@ export interface CoreDeps {
   readonly workerPollMs?: number;
   /** Whether to run the weekly schedule. */
   readonly schedule: boolean;
+  /**
+   * Runs just before a team's week is drafted (Teams: the Graph reaction sweep, so reactions made
+   * since the last hourly sweep count). A failure is logged and the draft goes ahead.
+   */
+  readonly beforeDraft?: (team: TeamSettings) => Promise<void>;
 }
 
 /** The core: the use cases, the one inbox worker and the one schedule of a process. */
@@ -83,7 +91,22 @@ export function createCore(deps: CoreDeps): Core {
   });
   const source = { highlights: store, weeknotes: store, aliases };
   const compile = createCompileWeeknote({ summariser: deps.summariser, clock, logger, store });
-  const draft = createDraftWeeknote({ ...source, chat, compile, clock, logger });
+  const drafter = createDraftWeeknote({ ...source, chat, compile, clock, logger });
+  let worker: InboxWorker | undefined;
+  const draft: DraftWeeknote = async (team, window, options) => {
+    try {
+      await deps.beforeDraft?.(team);
+    } catch (error) {
+      logger.warn(
+        { workspace: team.workspace, team: team.team, code: asBotError(error).code },
+        "could not prepare the draft; drafting from what is stored",
+      );
+    }
+    if (options?.settleInbox) {
+      await worker?.kick();
+    }
+    return drafter(team, window, options);
+  };
   const decide = createDecideDraft({
     weeknotes: store,
     highlights: store,
@@ -99,14 +122,24 @@ export function createCore(deps: CoreDeps): Core {
   const configure = createConfigureTeam({ teams, aliases });
   const requestDraft = createRequestDraft({ teams, draft });
   const capture = createCapture({ highlights: store, chat, teams, clock, logger });
-  const worker = createInboxWorker({
+  const results = createCommandResults(deps.timers);
+  worker = createInboxWorker({
     inbox: store,
     clock,
     timers: deps.timers,
     logger,
     holder: deps.holder,
     ...(deps.workerPollMs === undefined ? {} : { pollMs: deps.workerPollMs }),
-    process: createProcessCommand({ capture, decide, configure, requestDraft, teams, chat, clock }),
+    process: createProcessCommand({
+      capture,
+      decide,
+      configure,
+      requestDraft,
+      teams,
+      chat,
+      clock,
+      onResult: (event, result) => results.settle(event.workspace, event.eventId, result),
+    }),
   });
   if (deps.schedule) {
     schedule = createScheduleRunner({
@@ -119,10 +152,17 @@ export function createCore(deps: CoreDeps): Core {
       timers: deps.timers,
       logger,
       holder: deps.holder,
+      onBlocked: (team) => teams.markInactive(team.workspace, team.team, "blocked"),
     });
   }
   const useCases: UseCases = {
-    record: createCommandRecorder({ inbox: store, clock, logger, onRecorded: () => void worker.kick() }),
+    record: createCommandRecorder({
+      inbox: store,
+      clock,
+      logger,
+      results,
+      onRecorded: () => void worker.kick(),
+    }),
     teams,
     answer: createAnswerWeekRequest({ weeknotes: store, teams, clock }),
     requestDraft,

@@ -42,6 +42,7 @@ export type BotErrorCode =
   | "platform.unavailable"
   | "platform.rejected"
   | "platform.off"
+  | "platform.blocked"
   | "config.invalid"
   | "unexpected";
 

@@ -81,8 +81,15 @@ export const TeamSettingsChangeSchema = TeamSettingsRecord.pick({
 export type TeamSettingsChange = z.infer<typeof TeamSettingsChangeSchema>;
 
 export const InboxCommandSchema = z.discriminatedUnion("kind", [
-  /** Someone tagged a message with an emoji. */
-  z.object({ kind: z.literal("tag_added"), ...base, ref: Ref, user: id, reaction: id }),
+  /** Someone tagged a message with an emoji; with the message when the platform handed it over. */
+  z.object({
+    kind: z.literal("tag_added"),
+    ...base,
+    ref: Ref,
+    user: id,
+    reaction: id,
+    content: MessageContent.optional(),
+  }),
   /** Someone took an emoji tag off a message. */
   z.object({ kind: z.literal("tag_removed"), ...base, ref: Ref, user: id, reaction: id }),
   /** A message's text was edited (not an unfurl or other change that keeps the words). */

@@ -80,6 +80,7 @@ export const TeamSettingsRecord = z.object({
     .object({ week: z.string().regex(WEEK_KEY), year: z.number().int(), number: z.number().int() })
     .optional(),
   includePrivate: z.boolean(),
+  inactive: z.object({ reason: z.enum(["blocked", "uninstalled"]), sinceMs: epochMs }).optional(),
   updatedAtMs: epochMs,
 });
 

@@ -49,15 +49,27 @@ export interface TeamSettings {
   readonly series: { readonly week: string; readonly year: number; readonly number: number } | undefined;
   /** Whether private-channel highlights may appear in notes posted to a public channel. */
   readonly includePrivate: boolean;
+  /**
+   * Set when the platform refused the bot's posts for good (Teams: 403 `MessageWritesBlocked`, the
+   * bot uninstalled): the schedule leaves the team alone until the bot hears from its review
+   * conversation again. `sinceMs` is UTC epoch ms.
+   */
+  readonly inactive: TeamInactive | undefined;
   readonly updatedAtMs: number;
+}
+
+/** Why and since when a team's posts are refused; see TeamSettings.inactive. */
+export interface TeamInactive {
+  readonly reason: "blocked" | "uninstalled";
+  readonly sinceMs: number;
 }
 
 /** Settings as a record reads back: the optional settings may be absent rather than undefined. */
 export type TeamSettingsRecordShape = Omit<
   TeamSettings,
-  "reviewChannel" | "publishChannel" | "reminder" | "series"
+  "reviewChannel" | "publishChannel" | "reminder" | "series" | "inactive"
 > &
-  Partial<Pick<TeamSettings, "reviewChannel" | "publishChannel" | "reminder" | "series">>;
+  Partial<Pick<TeamSettings, "reviewChannel" | "publishChannel" | "reminder" | "series" | "inactive">>;
 
 /**
  * A team's settings from a record (a stored row, a checked input): every optional setting present,
@@ -90,6 +102,8 @@ export function teamSettingsOf(s: TeamSettingsRecordShape): TeamSettings {
         ? undefined
         : { week: s.series.week, year: s.series.year, number: s.series.number },
     includePrivate: s.includePrivate,
+    inactive:
+      s.inactive === undefined ? undefined : { reason: s.inactive.reason, sinceMs: s.inactive.sinceMs },
     updatedAtMs: s.updatedAtMs,
   };
 }
@@ -128,6 +142,7 @@ export function defaultTeamSettings(
     emoji: Object.entries(DEFAULT_EMOJI_SECTIONS),
     series: undefined,
     includePrivate: false,
+    inactive: undefined,
     updatedAtMs: nowMs,
   };
 }

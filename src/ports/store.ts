@@ -281,6 +281,20 @@ export interface ConversationReferenceStore {
   ): Promise<ConversationReference | undefined>;
 }
 
+/**
+ * Named resume points of background readers (the Teams reaction sweep keeps a Microsoft Graph
+ * delta link per channel, named `teams-sweep:<workspace>:<channel id>`). Opaque text.
+ */
+export interface SweepCursorStore {
+  /** The cursor saved under `name`, or undefined when none is. */
+  getCursor(name: string): Promise<string | undefined>;
+  /**
+   * Saves `value` under `name`, replacing the earlier one.
+   * @throws BotError `store.invalid` on an empty name or value, or updatedAtMs not an integer.
+   */
+  saveCursor(name: string, value: string, updatedAtMs: number): Promise<void>;
+}
+
 /** Every role, plus what the composition root needs to run a store. */
 export interface Store
   extends HighlightStore,
@@ -289,7 +303,8 @@ export interface Store
     TeamStore,
     LeaseStore,
     InstallationStore,
-    ConversationReferenceStore {
+    ConversationReferenceStore,
+    SweepCursorStore {
   /** Resolves when the database answers (for /readyz). */
   ping(): Promise<void>;
   /** Closes it; safe to call twice. */

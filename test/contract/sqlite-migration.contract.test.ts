@@ -263,6 +263,7 @@ describe("SQLite migration of a schema 6 database (test/fixtures/sqlite-v6)", ()
       ],
       series: { week: "2026-W13", year: 3, number: 12 },
       includePrivate: false,
+      inactive: undefined,
       updatedAtMs: 1774000000000,
     };
     expect(await store.getTeam(WS, "default")).toStrictEqual(expected);
@@ -343,7 +344,7 @@ describe("SQLite migration of a schema 6 database (test/fixtures/sqlite-v6)", ()
   it("leaves the file at the newest schema, and migrates nothing when opened again", async () => {
     await open().close();
     expect(withDb(path, schemaVersion)).toBe(MIGRATIONS.length);
-    expect(MIGRATIONS).toHaveLength(7);
+    expect(MIGRATIONS).toHaveLength(8);
     expect(withDb(path, (db) => migrate(db))).toEqual([]);
 
     const again = open();

@@ -140,6 +140,7 @@ export function makeTeam(overrides: Partial<TeamSettings> = {}): TeamSettings {
     ],
     series: { week: "2026-W01", year: 3, number: 1 },
     includePrivate: false,
+    inactive: undefined,
     updatedAtMs: T0,
     ...overrides,
   };

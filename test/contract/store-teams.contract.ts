@@ -21,6 +21,14 @@ export function teamContract(current: CurrentStore): void {
       expect(await store.getTeam(WS, "bins")).toStrictEqual(first);
     });
 
+    it("keeps a team marked inactive, and clears the mark", async () => {
+      const blocked = makeTeam({ platform: "teams", inactive: { reason: "blocked", sinceMs: T0 + 5 } });
+      await store.saveTeam(blocked);
+      expect(await store.getTeam(WS, "bins")).toStrictEqual(blocked);
+      await store.saveTeam({ ...blocked, inactive: undefined });
+      expect((await store.getTeam(WS, "bins"))?.inactive).toBeUndefined();
+    });
+
     it("lets exactly one of two racing creations win", async () => {
       const a = makeTeam({ name: "a" });
       const b = makeTeam({ name: "b" });

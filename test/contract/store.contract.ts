@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import type { Store } from "../../src/ports/store.ts";
+import { cursorContract } from "./store-cursors.contract.ts";
 import { fenceContract } from "./store-fences.contract.ts";
 import { highlightContract } from "./store-highlights.contract.ts";
 import { inboxContract } from "./store-inbox.contract.ts";
@@ -53,5 +54,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     leaseContract(current);
     installationContract(current);
     invalidRecordContract(current);
+    cursorContract(current);
   });
 }
