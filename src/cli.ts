@@ -1,9 +1,12 @@
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { systemClock } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
+import { makeDirectory, refuseOverwrite, refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
 import { createPinoLogger, type LogLevel } from "../adapters/logger/pino-logger.ts";
+import { maskSettingValues } from "../adapters/logger/scrub.ts";
 import { createOfflineSummariser } from "../adapters/offline/offline-summariser.ts";
 import { createSummariser } from "../adapters/openai/summariser-factory.ts";
 import { packageVersion } from "../adapters/package-root.ts";
@@ -11,9 +14,15 @@ import { renderCompileJson, toHighlightJson } from "../adapters/slack-export/com
 import { progressBarOnStderr } from "../adapters/slack-export/progress.ts";
 import { readExportHighlights } from "../adapters/slack-export/read-export.ts";
 import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
+import {
+  DEFAULT_TEAMS_PACKAGE_NAME,
+  resolveDeveloper,
+  TEAMS_MANIFEST_VERSION,
+  writeTeamsAppPackage,
+} from "../adapters/teams/manifest.ts";
 import { createCompileWeeknote } from "./app/compile-weeknote.ts";
-import { LOG_LEVELS } from "./config.ts";
-import { loadSummariserConfig } from "./config-llm.ts";
+import { CONFIG_KEYS, LOG_LEVELS, loadConfig, secretSettings } from "./config.ts";
+import { LLM_CONFIG_KEYS, loadSummariserConfig } from "./config-llm.ts";
 import { BotError } from "./domain/errors.ts";
 import { EmojiSectionMap, parseEmojiOption } from "./domain/sections.ts";
 import { teamKeyOf } from "./domain/team.ts";
@@ -115,9 +124,93 @@ function buildProgram(io: CliIo): Command {
     .command("serve")
     .description("Run the bot: the Slack app and health checks on one HTTP server (see .env.example).")
     .action(async () => {
-      await serve(io.env);
+      try {
+        // Bad settings first (every one at once), then the data folder, before anything starts.
+        await prepareDataDir(loadConfig(io.env).dataDir, "DATA_DIR");
+        await serve(io.env);
+      } catch (error) {
+        throw withSettingValuesMasked(error, io.env);
+      }
+    });
+  const manifest = program
+    .command("manifest")
+    .description("Write an app package for a chat platform (the Slack manifest is manifest/slack.yaml).");
+  manifest
+    .command("teams")
+    .description(
+      "Write the Microsoft Teams app package (manifest.json and icons, zipped) to upload to Teams.",
+    )
+    .option("--app-id <id>", "the bot's Microsoft App ID, a GUID (env MICROSOFT_APP_ID)")
+    .option("--name <name>", "the app's name in Teams, at most 30 characters", "Weeknotes")
+    .option(
+      "--out <file>",
+      "where to write the zip (replacing an earlier package)",
+      DEFAULT_TEAMS_PACKAGE_NAME,
+    )
+    .option("--app-version <version>", "the app's version, MAJOR.MINOR.PATCH (default: weeknotes' version)")
+    .option("--website-url <url>", "the publisher's page shown in Teams (default: weeknotes' project page)")
+    .option("--privacy-url <url>", "the privacy statement's address (default: the website)")
+    .option("--terms-url <url>", "the terms of use's address (default: the website)")
+    .option(
+      "--developer <name>",
+      "the publisher's name shown in Teams, at most 32 characters (default: weeknotes)",
+    )
+    .option(
+      "--no-reaction-sweep",
+      "do not ask to read channel messages (ChannelMessage.Read.Group): no emoji tagging through Graph",
+    )
+    .showHelpAfterError("(run weeknotes manifest teams --help for the options)")
+    .action(async (options: ManifestTeamsOptions) => {
+      await manifestTeams(options, io);
     });
   return program;
+}
+
+interface ManifestTeamsOptions {
+  appId?: string;
+  name: string;
+  out: string;
+  appVersion?: string;
+  websiteUrl?: string;
+  privacyUrl?: string;
+  termsUrl?: string;
+  developer?: string;
+  reactionSweep: boolean;
+}
+
+/** `weeknotes manifest teams`: writes the Teams app package and says where to upload it. */
+async function manifestTeams(options: ManifestTeamsOptions, io: CliIo): Promise<void> {
+  const appId = options.appId ?? io.env.MICROSOFT_APP_ID;
+  if (appId === undefined || appId.trim() === "") {
+    throw new BotError("input.bad_option", "The Microsoft App ID is missing", {
+      hint: "Give --app-id or set MICROSOFT_APP_ID to the bot's Microsoft App ID (the Azure Bot's Configuration page)",
+    });
+  }
+  if (options.out === "-") {
+    throw new BotError("input.bad_option", "--out - is not possible: the package is a zip file", {
+      hint: `Give a file path, such as ${DEFAULT_TEAMS_PACKAGE_NAME}`,
+    });
+  }
+  const given = {
+    name: options.developer,
+    websiteUrl: options.websiteUrl,
+    privacyUrl: options.privacyUrl,
+    termsOfUseUrl: options.termsUrl,
+  };
+  // Its writer makes the folder with Node's recursive mkdir, which never ends under /proc.
+  await refuseVirtualFileSystem(options.out, `--out ${options.out}`);
+  const path = await writeTeamsAppPackage(options.out, {
+    appId,
+    name: options.name,
+    version: options.appVersion ?? packageVersion().replace(/[-+].*$/, ""),
+    // Without any of these, the manifest builder takes weeknotes' project page (after checking the app id).
+    ...(Object.values(given).some((v) => v !== undefined) ? { developer: resolveDeveloper(given) } : {}),
+    channelMessageRead: options.reactionSweep,
+  });
+  io.stdout(
+    `Wrote ${path} (Teams app manifest ${TEAMS_MANIFEST_VERSION}, app id ${appId.trim()}).\n` +
+      "Upload it in Teams (Apps → Manage your apps → Upload an app) or in the Teams admin centre; see the README, Install in Teams.\n",
+  );
 }
 
 async function compile(options: CompileOptions, io: CliIo): Promise<void> {
@@ -137,6 +230,10 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
     ? join(resolve(dataDir(options.dataDir, io.env)), "weeknotes.sqlite")
     : undefined;
   const out = outputPath(options.out, [options.slackExport, databasePath]);
+  await refuseUnsafePlaces(options, out, databasePath);
+  if (databasePath !== undefined) {
+    await prepareDataDir(dirname(databasePath), options.dataDir === undefined ? "DATA_DIR" : "--data-dir");
+  }
   const logger = createPinoLogger({ level: logLevel(io.env.LOG_LEVEL) });
   const progress = io.interactive ? progressBarOnStderr() : undefined;
   const read = await readExportHighlights({
@@ -247,7 +344,8 @@ function timeZone(option: string | undefined, env: CliIo["env"]): string {
     try {
       assertTimeZone(fromEnv);
     } catch (error) {
-      throw new BotError("input.bad_timezone", `DEFAULT_TIMEZONE "${fromEnv}" is not a time zone`, {
+      // The value is not quoted: a setting may hold a secret pasted by mistake (src/config.ts).
+      throw new BotError("input.bad_timezone", "DEFAULT_TIMEZONE is not a time zone", {
         hint: "Set it (in the environment or .env) to an IANA zone such as Europe/London, or pass --tz",
         cause: error,
       });
@@ -270,7 +368,8 @@ function dataDir(option: string | undefined, env: CliIo["env"]): string {
 /**
  * Where `--out` writes, or undefined for stdout (`-` or no option).
  * @throws BotError `input.bad_option` for an empty path, or one that would overwrite an input
- *   (the export, the database): losing them to a typo is not recoverable.
+ *   (the export, the database) as spelled: losing them to a typo is not recoverable. Links are
+ *   followed by refuseUnsafePlaces, which compares real paths and files.
  */
 function outputPath(out: string | undefined, inputs: readonly (string | undefined)[]): string | undefined {
   if (out === undefined || out === "-") {
@@ -300,6 +399,30 @@ function outputPath(out: string | undefined, inputs: readonly (string | undefine
   return target;
 }
 
+/**
+ * Paths compared as the file system sees them (adapters/fs/safe-paths.ts): `--out` must not reach
+ * the export or the database through a symbolic or hard link, and neither `--out` nor the data
+ * folder may be on /proc or /sys (where Node's recursive mkdir never ends).
+ * @throws BotError `input.bad_option`
+ */
+async function refuseUnsafePlaces(
+  options: CompileOptions,
+  out: string | undefined,
+  databasePath: string | undefined,
+): Promise<void> {
+  if (out !== undefined && options.out !== undefined) {
+    await refuseVirtualFileSystem(out, `--out ${options.out}`);
+    await refuseOverwrite(options.out, "--out", [
+      { path: options.slackExport, kind: "tree" },
+      ...(databasePath === undefined ? [] : [{ path: databasePath, kind: "file" as const }]),
+    ]);
+  }
+  if (databasePath !== undefined) {
+    const given = options.dataDir === undefined ? "DATA_DIR" : "--data-dir";
+    await refuseVirtualFileSystem(dirname(databasePath), `${given} ${dirname(databasePath)}`);
+  }
+}
+
 // Written next to the target and renamed over it, so a failure never leaves half a file.
 async function writeOutput(text: string, target: string | undefined, io: CliIo): Promise<void> {
   if (target === undefined) {
@@ -307,8 +430,8 @@ async function writeOutput(text: string, target: string | undefined, io: CliIo):
     return;
   }
   const temporary = `${target}.${process.pid}.tmp`;
+  await makeDirectory(dirname(target), `--out ${target}`);
   try {
-    await mkdir(dirname(target), { recursive: true });
     await writeFile(temporary, text, "utf8");
     await rename(temporary, target);
   } catch (error) {
@@ -331,6 +454,80 @@ async function writeOutput(text: string, target: string | undefined, io: CliIo):
   }
 }
 
+/**
+ * Makes sure the database can be written in `dir`, creating the folder and its parents, before
+ * anything is read or written: a folder that cannot be made or written to is bad input (exit 2)
+ * with one line saying why, not an unexpected failure once the export has been read. Writes and
+ * removes one empty probe file, and checks an existing `weeknotes.sqlite` is writable.
+ * @throws BotError `input.bad_option` naming `given` (`--data-dir` with the folder, or the setting
+ *   `DATA_DIR`, whose value is not printed) and the reason: a file in the way, permission denied, a
+ *   read-only file system, a full disk.
+ */
+async function prepareDataDir(dir: string, given: string): Promise<void> {
+  // Before Node's recursive mkdir, which never ends under /proc.
+  await refuseVirtualFileSystem(dir, given === "DATA_DIR" ? `DATA_DIR ${dir}` : given);
+  try {
+    await mkdir(dir, { recursive: true });
+    const probe = join(dir, `.weeknotes-write-check-${process.pid}`);
+    await writeFile(probe, "");
+    await rm(probe, { force: true });
+    await access(join(dir, "weeknotes.sqlite"), constants.W_OK).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "EACCES" || code === "EPERM"
+        ? "permission denied"
+        : code === "EROFS"
+          ? "it is on a read-only file system"
+          : code === "ENOTDIR" || code === "EEXIST"
+            ? "part of its path is a file"
+            : code === "ENOENT"
+              ? "part of its path does not exist"
+              : code === "ENOSPC"
+                ? "the disk is full"
+                : `it cannot be written (${code ?? "unknown error"})`;
+    // The folder is named when it came on the command line; a setting's value is never printed.
+    const what = given === "--data-dir" ? `--data-dir ${dir}` : given;
+    throw new BotError("input.bad_option", `${what} cannot hold the database: ${reason}`, {
+      hint: `Give ${given} a folder you can write to${given === "--data-dir" ? ", or --no-store to save nothing" : ""}`,
+      cause: error,
+    });
+  }
+}
+
+/**
+ * A failure of `weeknotes serve` with the value of every setting (and every URL's credentials)
+ * taken out of its message and hint, for printing: an error from a library may quote a value (a
+ * host name that does not resolve, a prompt folder), and any setting may hold a pasted secret
+ * (the rule in src/config.ts, "What is never printed"). A BotError keeps its code, so the exit
+ * code is the same; anything else stays an unexpected error, with the original as `cause`.
+ */
+export function withSettingValuesMasked(error: unknown, env: CliIo["env"]): Error {
+  if (error instanceof CommanderError) {
+    return error;
+  }
+  // Each value as given and as a path resolved from it (a library may print the path it tried).
+  const settings = [...CONFIG_KEYS, ...LLM_CONFIG_KEYS].flatMap((key) => {
+    const value = env[key]?.trim();
+    return value ? [[key, value] as const, [key, resolve(value)] as const] : [];
+  });
+  const secrets = new Set(Object.keys(secretSettings(env)));
+  const mask = (text: string) => maskSettingValues(text, settings, secrets);
+  if (error instanceof BotError) {
+    const masked = new BotError(error.code, mask(error.message), {
+      ...(error.hint === undefined ? {} : { hint: mask(error.hint) }),
+      retryable: error.retryable,
+      cause: error,
+    });
+    return masked;
+  }
+  const masked = new Error(mask(error instanceof Error ? error.message : String(error)), { cause: error });
+  masked.stack = `${masked.name}: ${masked.message}`;
+  return masked;
+}
+
 function describeEmoji(emoji: EmojiSectionMap): string {
   const names = emoji.entries().map(([name]) => `:${name}:`);
   return names.length > 4 ? `${names.slice(0, 4).join(" ")} or the other chosen emoji` : names.join(" or ");
@@ -347,7 +544,8 @@ function logLevel(value: string | undefined): LogLevel {
   }
   const level = value.toLowerCase() as LogLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw new BotError("input.bad_option", `LOG_LEVEL "${value}" is not a log level`, {
+    // The value is not quoted: a setting may hold a secret pasted by mistake (src/config.ts).
+    throw new BotError("input.bad_option", "LOG_LEVEL is not a log level", {
       hint: `Use one of ${LOG_LEVELS.join(", ")}`,
     });
   }

@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { systemClock, systemTimers } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
+import { refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
 import { createHttpServer, type RouteHandler } from "../adapters/http/server.ts";
 import { createPinoLogger } from "../adapters/logger/pino-logger.ts";
 import { createSummariser } from "../adapters/openai/summariser-factory.ts";
 import type { PlatformAdapter } from "../adapters/platform-adapter.ts";
 import { createSlackPlatform } from "../adapters/slack/slack-app.ts";
 import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
+import { createTeamsPlatform } from "../adapters/teams/teams-app.ts";
 import { createChatRouter } from "./app/chat-router.ts";
 import type { InboxWorker } from "./app/inbox-worker.ts";
 import { createCore } from "./app/use-cases.ts";
@@ -16,6 +18,11 @@ import { BotError } from "./domain/errors.ts";
 import type { Clock, Timers } from "./ports/clock.ts";
 import type { Logger } from "./ports/logger.ts";
 import type { Store } from "./ports/store.ts";
+
+/** botbuilder's ServiceClientCredentialsFactory, named here without importing the SDK. */
+export type TeamsCredentialsFactory = NonNullable<
+  Parameters<typeof createTeamsPlatform>[0]["credentialsFactory"]
+>;
 
 const STOP_GRACE_MS = 20_000;
 
@@ -40,6 +47,11 @@ export interface BotOverrides {
   readonly schedule?: boolean;
   /** How long stop() waits for work in flight, ms (default 20 000). */
   readonly stopGraceMs?: number;
+  /**
+   * Makes the credentials of Teams' outbound calls instead of botbuilder's own (MSAL): tests sign
+   * in at a local fake login this way (../shared/TEAMS-TESTING.md). There is no test mode.
+   */
+  readonly teamsCredentialsFactory?: TeamsCredentialsFactory;
 }
 
 export interface Bot {
@@ -61,29 +73,43 @@ export interface Bot {
  * hands them to each enabled platform adapter, which only mounts its routes and translates. One
  * HTTP server serves every platform's routes, `/healthz` and `/readyz`. With Slack off nothing
  * depends on Slack.
- * @throws BotError `store.*` when the database cannot be opened.
+ * @throws BotError `store.*` when the database cannot be opened; `input.bad_option` when DATA_DIR
+ *   is on a virtual file system such as /proc.
  */
 export async function buildBot(config: Config, overrides: BotOverrides = {}): Promise<Bot> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPinoLogger({ level: config.logLevel, destination: 1 });
+  if (!overrides.store) {
+    // Node's recursive mkdir loops on /proc and the like: a clear refusal instead of a hang.
+    await refuseVirtualFileSystem(config.dataDir, `DATA_DIR ${config.dataDir}`);
+  }
   const store = overrides.store ?? openSqliteStore({ path: join(config.dataDir, "weeknotes.sqlite") });
   const holder = overrides.holder ?? `weeknotes-${process.pid}-${randomUUID().slice(0, 8)}`;
   const chat = createChatRouter();
+  const platforms: PlatformAdapter[] = [];
+  const timers = overrides.timers ?? systemTimers;
+  const summariser = createSummariser(config.summariser, logger);
+  // The LLM's tokenizer loads now, before the server listens, not at the first draft (issue 12).
+  await summariser.prepare();
   const core = createCore({
     store,
     chat,
-    summariser: createSummariser(config.summariser, logger),
+    summariser,
     aliases: slackEmojiAliases(),
     clock,
-    timers: overrides.timers ?? systemTimers,
+    timers,
     logger,
     holder,
     defaultTimezone: config.defaultTimezone,
     schedule: overrides.schedule !== false,
+    beforeDraft: async (team) => {
+      await Promise.all(
+        platforms.map((p) => (p.chat.platform === team.platform ? p.beforeDraft?.(team) : undefined)),
+      );
+    },
     ...(overrides.workerPollMs === undefined ? {} : { workerPollMs: overrides.workerPollMs }),
   });
 
-  const platforms: PlatformAdapter[] = [];
   if (config.slack) {
     const slack = createSlackPlatform({
       config: config.slack,
@@ -96,6 +122,20 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
     chat.add(slack.chat);
     slack.mount(core.useCases);
     platforms.push(slack);
+  }
+  if (config.teams) {
+    const teams = createTeamsPlatform({
+      config: config.teams,
+      maxBodyBytes: config.maxBodyBytes,
+      store,
+      clock,
+      timers,
+      logger,
+      ...(overrides.teamsCredentialsFactory ? { credentialsFactory: overrides.teamsCredentialsFactory } : {}),
+    });
+    chat.add(teams.chat);
+    teams.mount(core.useCases);
+    platforms.push(teams);
   }
   const routes = new Map<string, RouteHandler>();
   for (const platform of platforms) {
@@ -135,24 +175,35 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
       } catch (error) {
         await Promise.all(platforms.map((p) => p.stop().catch(() => undefined)));
         await store.close();
-        if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EADDRINUSE") {
           throw new BotError("config.invalid", `Port ${config.port} on ${config.host} is already in use`, {
             hint: "Stop what is using it, or set PORT to another port",
             cause: error,
           });
         }
+        if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EADDRNOTAVAIL" || code === "EACCES") {
+          // The value is not repeated: settings' values are never printed (see config.ts).
+          throw new BotError("config.invalid", `The server cannot listen on HOST and PORT (${code})`, {
+            hint: "Set HOST to an address of this machine (0.0.0.0 for every IPv4 interface) and PORT to a free port above 1023",
+            cause: error,
+          });
+        }
         throw error;
       }
-      if (!config.slack) {
+      if (!config.slack && !config.teams) {
         logger.warn(
           {},
-          "Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) to connect; /slack/events answers 404 until then",
+          "No chat platform is on: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) for Slack, MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD for Teams; /slack/events and /api/messages answer 404 until then",
         );
       }
       worker.start();
       // First reads the teams, then drafts any week whose draft time passed while we were down.
       await schedule?.start();
-      logger.info({ url, slack: config.slack?.mode ?? "off" }, "weeknotes started");
+      logger.info(
+        { url, slack: config.slack?.mode ?? "off", teams: config.teams ? "on" : "off" },
+        "weeknotes started",
+      );
     },
     async stop() {
       if (stopped) {

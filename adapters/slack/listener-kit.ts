@@ -1,11 +1,9 @@
 import type { UseCases } from "../../src/app/use-cases.ts";
 import type { ChatRequest } from "../../src/domain/command.ts";
 import { isBotError } from "../../src/domain/errors.ts";
-import type { InboxCommand, Recipient } from "../../src/domain/inbox-command.ts";
-import { typedHighlightId } from "../../src/domain/message-ref.ts";
-import type { Notice } from "../../src/domain/outcomes.ts";
-import type { Section } from "../../src/domain/sections.ts";
+import type { InboxCommand } from "../../src/domain/inbox-command.ts";
 import type { Clock } from "../../src/ports/clock.ts";
+import { questionNotice, type TypedText as SharedTypedText, typedTextCommand } from "../chat-requests.ts";
 import { helpText, noticeText } from "./presenter.ts";
 import type { SlackChat } from "./slack-chat.ts";
 
@@ -16,6 +14,17 @@ export interface SlackListenerDeps {
   readonly clock: Clock;
   /** A new unique id (typed highlights, requests with no platform event id). */
   readonly newId: () => string;
+}
+
+/**
+ * The workspace (Slack team id) a request came from, as slack-app.ts checked it against the
+ * token's own workspace before any listener ran: Bolt's `context.teamId` (from the event's
+ * authorization, the command, or the clicking user's team). Never a button's value or a form's
+ * metadata, which say what the request claims, not where it came from.
+ */
+export function workspaceOf(context: Record<string, unknown>): string {
+  const team = context.teamId;
+  return typeof team === "string" ? team : "";
 }
 
 /**
@@ -37,36 +46,12 @@ export function recordCommand(
   return deps.useCases.record.record(command, { eventId, correlationId: correlationOf(context, eventId) });
 }
 
-/** Text someone typed for the notes, where and how. */
-export interface TypedText {
-  readonly workspace: string;
-  readonly conversationId: string;
-  readonly conversationName?: string;
-  readonly user: string;
-  readonly text: string;
-  readonly section: Section;
-  readonly replyTo?: Recipient;
-}
+/** Text someone typed for the notes in Slack, where and how. */
+export type TypedText = Omit<SharedTypedText, "platform" | "postedAtMs">;
 
-/**
- * The `add_text` command of typed text, with a new unique highlight id. Typed text is never
- * private: the person chose to add it to the team's notes (a DM included).
- */
+/** The `add_text` command of typed text in Slack (see typedTextCommand). */
 export function typedText(deps: SlackListenerDeps, typed: TypedText): InboxCommand {
-  return {
-    kind: "add_text",
-    platform: "slack",
-    workspace: typed.workspace,
-    highlightId: typedHighlightId(deps.newId()),
-    conversationId: typed.conversationId,
-    ...(typed.conversationName === undefined ? {} : { conversationName: typed.conversationName }),
-    private: false,
-    user: typed.user,
-    text: typed.text,
-    section: typed.section,
-    postedAtMs: deps.clock.now(),
-    ...(typed.replyTo === undefined ? {} : { replyTo: typed.replyTo }),
-  };
+  return typedTextCommand({ ...typed, platform: "slack", postedAtMs: deps.clock.now() }, deps.newId);
 }
 
 /**
@@ -79,7 +64,7 @@ export async function answerRequest(
   request: ChatRequest,
 ): Promise<string> {
   try {
-    const notice = await questionNotice(deps, where, request);
+    const notice = await questionNotice(deps.useCases, { ...where, platform: "slack" }, request);
     return notice ? noticeText(notice) : helpText(request.kind === "help" ? request.unknown : undefined);
   } catch (error) {
     if (isBotError(error) && error.code.startsWith("input.")) {
@@ -87,21 +72,4 @@ export async function answerRequest(
     }
     throw error;
   }
-}
-
-async function questionNotice(
-  deps: SlackListenerDeps,
-  where: { readonly workspace: string; readonly conversationId: string },
-  request: ChatRequest,
-): Promise<Notice | undefined> {
-  if (request.kind !== "last" && request.kind !== "week" && request.kind !== "list") {
-    return undefined;
-  }
-  return deps.useCases.answer.answer({
-    platform: "slack",
-    workspace: where.workspace,
-    conversationId: where.conversationId,
-    team: request.team,
-    ask: request.kind === "week" ? { kind: "week", week: request.week } : { kind: request.kind },
-  });
 }

@@ -4,14 +4,12 @@
  * here: the `/weeknotes` command, `:emoji:` codes, `/invite @weeknotes`.
  */
 
-import type {
-  Answer,
-  DecisionOutcome,
-  DraftOutcome,
-  Notice,
-  ReviewStatus,
-  TeamProblem,
-} from "../../src/domain/outcomes.ts";
+import type { ActionCheck } from "../../src/app/decide-draft.ts";
+import type { Notice, ReviewStatus } from "../../src/domain/outcomes.ts";
+import { type NameOf, outcomeWords } from "../outcome-words.ts";
+
+export type { NameOf } from "../outcome-words.ts";
+
 import type { Section } from "../../src/domain/sections.ts";
 import { formatDraftSchedule, type TeamSettings } from "../../src/domain/team.ts";
 
@@ -41,8 +39,24 @@ export function sectionWords(section: Section): string {
   return section.replace("_", " ");
 }
 
-/** Names a user for a sentence: `@Alice`. */
-export type NameOf = (userId: string) => string;
+/** The outcome sentences every platform shares, in Slack's terms (plain text: posting escapes it). */
+const words = outcomeWords({
+  command: (text) => `\`/weeknotes ${text}\``,
+  settings: "`/weeknotes config`",
+  openSettings: "run `/weeknotes config`",
+  last: "last",
+  publishHint: "check that I am invited there",
+  text: (chat) => chat,
+  bullet: "• ",
+  listGap: false,
+});
+
+export const { draftText, decisionText, answerText, teamProblemText, refusalText } = words;
+
+/** The line that replaces the review buttons once the draft is decided. */
+export function reviewStatusText(status: ReviewStatus, nameOf: NameOf): string | undefined {
+  return words.reviewStatusText(status, nameOf);
+}
 
 /** The sentence for a notice. */
 export function noticeText(notice: Notice): string {
@@ -72,117 +86,11 @@ export function noticeText(notice: Notice): string {
   }
 }
 
-export function draftText(outcome: DraftOutcome): string {
-  switch (outcome.kind) {
-    case "posted":
-      return `Drafted ${outcome.week} from ${outcome.highlights} highlight${outcome.highlights === 1 ? "" : "s"} and posted it for review in the team's review channel.`;
-    case "empty":
-      return `Nothing has been tagged for ${outcome.week} yet, so there is no draft.`;
-    case "decided":
-      return outcome.status && outcome.status !== "draft"
-        ? `The ${outcome.week} note is already ${outcome.status}.`
-        : `The ${outcome.week} note was not drafted: it is already decided.`;
-    case "no_review_channel":
-      return "The team has no review channel yet: run `/weeknotes config`.";
-    case "taken_over":
-      return `Another copy of the bot is drafting ${outcome.week}; its draft will be posted for review.`;
-  }
-}
-
-export function decisionText(outcome: DecisionOutcome): string {
-  const week = outcome.week;
-  switch (outcome.kind) {
-    case "approved":
-      return outcome.published
-        ? `Approved ${week} and published it.`
-        : `Approved ${week}, but I could not post it to the publish channel: check that I am invited there.`;
-    case "skipped":
-      return `Skipped ${week}.`;
-    case "edited":
-      return `Saved your edit of ${week} as revision ${outcome.revision}.`;
-    case "regenerated":
-      return `Regenerated ${week} as revision ${outcome.revision}.`;
-    case "already_decided":
-      return `The ${week} note was already ${outcome.status}.`;
-    case "changed":
-      return outcome.revision === undefined
-        ? `The ${week} draft changed since you saw it: look at the new revision first.`
-        : `The ${week} draft changed since you saw it (now revision ${outcome.revision}): look at it first.`;
-    case "busy":
-      return `${week} is already being regenerated.`;
-    case "not_approver":
-      return "Only the team's approvers can decide on drafts. Ask an approver, or one of them can add you in /weeknotes config";
-    case "not_found":
-      return `There is no ${week} note`;
-  }
-}
-
-/** An answer; a note's text (its Markdown) follows the line. */
-export function answerText(answer: Answer): string {
-  switch (answer.kind) {
-    case "note": {
-      const line = answer.latest
-        ? `The latest approved weeknote, ${answer.weeknote.week}:`
-        : `The ${answer.weeknote.week} weeknote:`;
-      return `${line}\n\n${answer.revision.markdown}`;
-    }
-    case "none_approved":
-      return "No weeknote has been approved yet.";
-    case "no_note":
-      return `There is no note for ${answer.week}.`;
-    case "skipped":
-      return `${answer.week} was skipped.`;
-    case "waiting":
-      return `The ${answer.week} draft is waiting for approval (${answer.revisions} revision${answer.revisions === 1 ? "" : "s"} so far).`;
-    case "list":
-      return answer.notes.length === 0
-        ? "There are no weeknotes yet."
-        : [
-            "Recent weeknotes:",
-            ...answer.notes.map(
-              (w) => `• ${w.week}: ${w.status}${w.status === "approved" ? ` — ${w.title ?? ""}` : ""}`,
-            ),
-          ].join("\n");
-  }
-}
-
-export function teamProblemText(problem: TeamProblem): string {
-  switch (problem.kind) {
-    case "unknown_team":
-      return problem.teams.length > 0
-        ? `There is no team "${problem.name}". The teams are: ${problem.teams.join(", ")}.`
-        : `There is no team "${problem.name}".`;
-    case "which_team":
-      return `Several teams could be meant here: add the team's key after the command, such as \`/weeknotes last ${problem.teams[0] ?? "team"}\`. The teams are: ${problem.teams.join(", ")}.`;
-    case "not_approver":
-      return "Only the team's approvers can do that. Ask one of them, or see /weeknotes config.";
-    case "bad_team_name":
-      return `"${problem.name}" can't be a team's name: give it at least one letter or digit, such as \`/weeknotes new Bins service\`.`;
-  }
-}
-
-/** Refusals while Slack waits, worded for the command that was refused. */
-export function refusalText(problem: TeamProblem, command: "draft" | "config"): string {
-  if (problem.kind !== "not_approver") {
-    return teamProblemText(problem);
-  }
-  return command === "draft"
-    ? "Only the team's approvers can draft the weeknote. Ask one of them, or see /weeknotes config."
-    : "Only the team's approvers can change its settings.";
-}
-
-/** The line that replaces the review buttons once the draft is decided. */
-export function reviewStatusText(status: ReviewStatus, nameOf: NameOf): string | undefined {
-  switch (status.kind) {
-    case "open":
-      return undefined;
-    case "approved":
-      return `Approved by ${nameOf(status.by)}.`;
-    case "skipped":
-      return `Skipped by ${nameOf(status.by)}.`;
-    case "moved":
-      return "The review moved to the team's new review channel.";
-  }
+/** Why a click on a review message was refused (decide-draft.ts checkAction). */
+export function actionRefusalText(check: Exclude<ActionCheck, { kind: "ok" }>): string {
+  return check.kind === "not_this_message"
+    ? `That button is not on the ${check.week} draft's review message, so nothing was done.`
+    : decisionText(check);
 }
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];

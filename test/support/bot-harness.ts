@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Bot, buildBot } from "../../src/compose.ts";
+import { type Bot, type BotOverrides, buildBot } from "../../src/compose.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import { type FakeSlackApi, startFakeSlackApi } from "./fake-slack-api.ts";
@@ -66,6 +66,8 @@ export async function startTestBot(
     /** How long stop() waits for work in flight, ms. */
     stopGraceMs?: number;
     env?: Record<string, string>;
+    /** More overrides for buildBot (a Teams credentials factory, say). */
+    overrides?: BotOverrides;
   } = {},
 ): Promise<TestBot> {
   const fake =
@@ -91,6 +93,7 @@ export async function startTestBot(
     workerPollMs: 50,
     schedule: options.schedule ?? false,
     ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
+    ...options.overrides,
   });
   // Refusals of a shared fake before this bot started are not this bot's.
   const refusalsBefore = fake.limitRefusals().length;
