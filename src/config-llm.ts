@@ -102,7 +102,8 @@ export function llmConfigProblems(env: Record<string, string | undefined>): Map<
 
 /**
  * Reads the summariser settings. Blank values count as unset.
- * @throws BotError `config.invalid` naming every bad key (keys only; the API key is never echoed).
+ * @throws BotError `config.invalid` naming every bad key and what it expects, never a value given
+ *   (the rule in src/config.ts, "What is never printed").
  */
 export function loadSummariserConfig(env: Record<string, string | undefined>): SummariserConfig {
   const result = schema.safeParse(present(env));

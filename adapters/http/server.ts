@@ -30,9 +30,28 @@ export interface HttpServerOptions {
   readonly readinessTimeoutMs?: number;
   /** How long {@link HttpServer.close} waits for requests in flight before cutting connections, ms. Default 10,000. */
   readonly closeTimeoutMs?: number;
-  /** Longest time a client may take to send one whole request, ms (slow-client guard). Default 30,000. */
+  /**
+   * Longest time a client may take to send a request's line and headers, ms, from the first byte
+   * (slow-client guard; node's `headersTimeout`). Default 30,000; at most `requestTimeoutMs`.
+   */
+  readonly headersTimeoutMs?: number;
+  /**
+   * Longest time a client may take to send one whole request, headers and body, ms (node's
+   * `requestTimeout`). Default 30,000.
+   */
   readonly requestTimeoutMs?: number;
 }
+
+/** The slow-client limits the server runs with, read back from node's server. */
+export interface HttpServerTimeouts {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** How often node checks the limits, ms: a slow client is cut at most this long after its limit. */
+  readonly checkIntervalMs: number;
+}
+
+/** The README's limit for a client to send a whole request, headers included: 30 seconds. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface HttpServer {
   /**
@@ -46,6 +65,8 @@ export interface HttpServer {
    * `closeTimeoutMs` the remaining connections are cut. Safe to call more than once.
    */
   close(): Promise<void>;
+  /** The slow-client limits in force (from node's server, not from the options). */
+  readonly timeouts: HttpServerTimeouts;
 }
 
 const BUILT_IN_PATHS = new Set(["/healthz", "/readyz"]);
@@ -55,6 +76,13 @@ const PROBE_METHODS = ["GET", "HEAD"] as const;
  * The bot's one HTTP server (node:http, no framework): `/healthz` (200 whenever the process
  * answers), `/readyz` (200 when `readiness()` resolves in time, else 503), the given routes, 404 for
  * unknown paths and 405 for a known path with the wrong method.
+ *
+ * Slow clients: one that has not sent its request line and headers within `headersTimeoutMs`, or
+ * the whole request within `requestTimeoutMs` (both 30 s by default, as the README says), is
+ * answered `408 Request Timeout` and its connection closed. Node checks these limits every
+ * `checkIntervalMs` (a tenth of the shorter limit, at most 1 s), so a client is cut within that
+ * long after its limit: 30–31 s by default (node's own defaults, 60 s checked every 30 s, cut slow
+ * clients after 60–90 s).
  *
  * @throws Error when a route claims `/healthz` or `/readyz`, or does not start with `/`.
  */
@@ -68,8 +96,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
   }
 
-  const server = createServer();
-  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Node refuses a headers limit over the request limit; the headers are part of the request.
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout);
+  const checkIntervalMs = Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 10)));
+  const server = createServer({
+    requestTimeout,
+    headersTimeout,
+    connectionsCheckingInterval: checkIntervalMs,
+  });
   const inFlight = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
 
@@ -142,6 +177,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
 
   return {
+    timeouts: {
+      headersTimeoutMs: server.headersTimeout,
+      requestTimeoutMs: server.requestTimeout,
+      // Node keeps no readable copy of this one: the value given to createServer.
+      checkIntervalMs,
+    },
+
     listen() {
       return new Promise((resolve, reject) => {
         server.once("error", reject);

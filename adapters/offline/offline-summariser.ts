@@ -1,7 +1,7 @@
 import type { Highlight } from "../../src/domain/highlight.ts";
 import type { WeeknoteDocument, WeeknoteItem, WeeknoteSection } from "../../src/domain/weeknote.ts";
 import type { SummariseInput, SummariseResult, Summariser } from "../../src/ports/summariser.ts";
-import { excerpt, humaniseChannel, joinPhrases, themePhrase } from "./wording.ts";
+import { excerpt, humaniseChannel, joinPhrases, oneLineName, themePhrase } from "./wording.ts";
 
 /** Bumped whenever the offline wording changes, so revisions say which rules wrote them. */
 export const OFFLINE_SUMMARISER_VERSION = "offline-1";
@@ -12,7 +12,8 @@ const GENERIC_CHANNEL = /^(general|random|chat|social|announcements?|watercooler
 /**
  * The built-in summariser (SPEC §5): deterministic, no network. Highlights are grouped by section
  * and, within `highlights`, by channel (each channel is a theme); the title names the 2–4 busiest
- * themes; every item cites its highlight and names its author.
+ * themes; every item cites its highlight and names its author. Names (authors, channels) go into
+ * the document as plain one-line text (see oneLineName); the renderers escape them.
  */
 export function createOfflineSummariser(): Summariser {
   return {
@@ -112,7 +113,7 @@ function intro(input: SummariseInput, themes: readonly string[]): string {
     return "Nothing was tagged for the weeknotes this week.";
   }
   const people = new Set(input.highlights.map((h) => h.authorName)).size;
-  const channels = [...new Set(input.highlights.map((h) => `#${h.conversationName}`))].sort();
+  const channels = [...new Set(input.highlights.map((h) => `#${oneLineName(h.conversationName)}`))].sort();
   const where = channels.length <= 4 ? ` in ${joinPhrases(channels)}` : ` across ${channels.length} channels`;
   const from = people === 1 ? "one person" : `${people} people`;
   const about = themes.length > 1 ? ` Most of it was about ${joinPhrases(themes)}.` : "";
@@ -133,7 +134,7 @@ const ITEM_LENGTH = 400;
 function toItem(h: Highlight): WeeknoteItem {
   return {
     text: excerpt(h.text, ITEM_LENGTH) || "(a message with no text)",
-    authors: [h.authorName],
+    authors: [oneLineName(h.authorName)],
     highlightIds: [h.id],
   };
 }
@@ -144,7 +145,7 @@ function tuneItem(tunes: readonly Highlight[]): WeeknoteItem | undefined {
   }
   return {
     text: tunes.map((h) => excerpt(h.text, 200) || "(a message with no text)").join(" / "),
-    authors: [...new Set(tunes.map((h) => h.authorName))],
+    authors: [...new Set(tunes.map((h) => oneLineName(h.authorName)))],
     highlightIds: tunes.map((h) => h.id),
   };
 }

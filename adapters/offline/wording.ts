@@ -25,9 +25,19 @@ export function excerpt(text: string, max: number): string {
   return `${(space > head.length / 2 ? head.slice(0, space) : head).trimEnd()}…`;
 }
 
-/** `bins-digital` → `bins digital`; `team_kbc` → `team kbc`; other scripts kept as they are. */
+/**
+ * A name from chat (a person's, a channel's) as the document holds it: one line, every run of
+ * white space (line breaks included) one space, so that no renderer can be made to start a new
+ * line, bullet or heading by a name. Nothing else changes: renderers escape names.
+ */
+export function oneLineName(name: string): string {
+  return name.replace(/\s+/g, " ").trim();
+}
+
+/** `bins-digital` → `bins digital`; `team_kbc` → `team kbc`; other scripts kept as they are; one line. */
 export function humaniseChannel(name: string): string {
-  return name.replace(/[-_]+/g, " ").trim() || name;
+  const line = oneLineName(name);
+  return line.replace(/[-_]+/g, " ").trim() || line;
 }
 
 /** `["a", "b", "c"]` → `a, b and c`. */

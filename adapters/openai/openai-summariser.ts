@@ -165,7 +165,7 @@ export function createOpenAiSummariser(options: OpenAiSummariserOptions): Summar
       let planner: RequestPlanner | undefined;
       try {
         const tokenizer = await loadTokenizer(options.model);
-        planner = new RequestPlanner(input, {
+        planner = await RequestPlanner.create(input, {
           prompts: options.prompts,
           tokenizer,
           tokenBudget: options.tokenBudget,

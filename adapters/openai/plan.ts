@@ -11,6 +11,7 @@
  * stand-in.
  */
 import { randomBytes } from "node:crypto";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Highlight } from "../../src/domain/highlight.ts";
 import { redactPii, redactPiiCounting } from "../../src/domain/redact.ts";
 import type { SummariseInput } from "../../src/ports/summariser.ts";
@@ -90,6 +91,9 @@ interface Line {
   readonly tokens: number;
 }
 
+// Passed by RequestPlanner.create so that the constructor leaves the preparation to it.
+const DEFERRED: unique symbol = Symbol("deferred");
+
 /** The request planner of one week. */
 export class RequestPlanner {
   readonly stats: PlanStats = {
@@ -112,16 +116,47 @@ export class RequestPlanner {
 
   private readonly options: PlannerOptions;
   private readonly input: SummariseInput;
-  private readonly fence: { dataStart: string; dataEnd: string };
-  private readonly teamName: string;
-  private readonly schemaTokens: number;
-  private readonly regeneration: { text: string; tokens: number };
-  private readonly lines: readonly Line[];
+  private fence = { dataStart: "", dataEnd: "" };
+  private teamName = "";
+  private schemaTokens = 0;
+  private regeneration = { text: "", tokens: 0 };
+  private lines: readonly Line[] = [];
 
-  constructor(input: SummariseInput, options: PlannerOptions) {
+  /**
+   * The planner of one week, every highlight redacted and capped before it returns: one
+   * synchronous stretch (for benchmarks and tests). The bot uses {@link RequestPlanner.create},
+   * which lets the event loop run between highlights.
+   */
+  constructor(input: SummariseInput, options: PlannerOptions);
+  /** @internal with {@link DEFERRED}: the highlights are prepared by {@link RequestPlanner.create}. */
+  constructor(input: SummariseInput, options: PlannerOptions, deferred: typeof DEFERRED);
+  constructor(input: SummariseInput, options: PlannerOptions, deferred?: typeof DEFERRED) {
     this.options = options;
     this.input = input;
     this.allIds = new Set(input.highlights.map((h) => h.id));
+    if (deferred !== DEFERRED) {
+      for (const _step of this.prepare()) {
+        // Run to the end without yielding.
+      }
+    }
+  }
+
+  /**
+   * The planner of one week, as the constructor makes it, but yielding to the event loop (a
+   * `setImmediate` turn) after each highlight is redacted and after each is capped: three
+   * 40,000-character pastes held the loop for 100–160 ms in one constructor (issue 12).
+   */
+  static async create(input: SummariseInput, options: PlannerOptions): Promise<RequestPlanner> {
+    const planner = new RequestPlanner(input, options, DEFERRED);
+    for (const _step of planner.prepare()) {
+      await nextTurn();
+    }
+    return planner;
+  }
+
+  /** Redacts, fences and caps the week's texts, one highlight per step. */
+  private *prepare(): Generator<void, void, undefined> {
+    const { input, options } = this;
     for (const h of input.highlights) {
       if (h.authorId !== undefined) {
         this.userNames.set(h.authorId.toUpperCase(), options.redact ? redactPii(h.authorName) : h.authorName);
@@ -129,13 +164,24 @@ export class RequestPlanner {
     }
     this.teamName = this.scrub(input.teamName);
     this.schemaTokens = options.tokenizer.count(SCHEMA_TEXT);
-    const rawLines = input.highlights.map((h) => this.scrubHighlight(h));
+    const rawLines: ReturnType<RequestPlanner["scrubHighlight"]>[] = [];
+    for (const h of input.highlights) {
+      yield;
+      rawLines.push(this.scrubHighlight(h));
+    }
     this.fence = makeFence(options.nonce ?? randomNonce, [
       ...rawLines.map((l) => l.text),
       input.previous?.markdown ?? "",
     ]);
+    yield;
     this.regeneration = this.buildRegeneration();
-    this.lines = this.capLines(rawLines);
+    const room = this.options.tokenBudget - this.countMessages(this.fillChunk([], 9999, 9999)) - SEAM_SLACK;
+    const lines: Line[] = [];
+    for (const raw of rawLines) {
+      yield;
+      lines.push(this.capLine(raw, room));
+    }
+    this.lines = lines;
   }
 
   /** The one request with every highlight, as it would be sent when it fits (the "all at once" plan). */
@@ -378,26 +424,29 @@ export class RequestPlanner {
     };
   }
 
-  /** Caps each highlight's text so that its line fits both the cap and an empty chunk request. */
-  private capLines(raw: readonly { id: string; head: Record<string, string>; text: string }[]): Line[] {
+  /**
+   * Caps a highlight's text so that its line fits both the cap and an empty chunk request (`room`
+   * tokens), and notes the URLs it sends.
+   */
+  private capLine(
+    { id, head, text }: { id: string; head: Record<string, string>; text: string },
+    room: number,
+  ): Line {
     const { tokenizer, highlightTokenCap, tokenBudget } = this.options;
-    const room = tokenBudget - this.countMessages(this.fillChunk([], 9999, 9999)) - SEAM_SLACK;
-    return raw.map(({ id, head, text }) => {
-      const frame = tokenizer.count(JSON.stringify({ ...head, text: "" })) + 2;
-      const cap = Math.min(highlightTokenCap, room - frame - 1);
-      if (cap < 16) {
-        throw tooLarge(`The token budget of ${tokenBudget} leaves no room for a highlight`);
-      }
-      const capped = tokenizer.cap(text, cap, CUT_MARKER);
-      if (capped.cut) {
-        this.stats.cutHighlights += 1;
-      }
-      for (const url of findUrls(capped.text)) {
-        this.allowedUrls.add(url);
-      }
-      const line = JSON.stringify({ ...head, text: capped.text });
-      return { id, text: line, tokens: tokenizer.count(line) };
-    });
+    const frame = tokenizer.count(JSON.stringify({ ...head, text: "" })) + 2;
+    const cap = Math.min(highlightTokenCap, room - frame - 1);
+    if (cap < 16) {
+      throw tooLarge(`The token budget of ${tokenBudget} leaves no room for a highlight`);
+    }
+    const capped = tokenizer.cap(text, cap, CUT_MARKER);
+    if (capped.cut) {
+      this.stats.cutHighlights += 1;
+    }
+    for (const url of findUrls(capped.text)) {
+      this.allowedUrls.add(url);
+    }
+    const line = JSON.stringify({ ...head, text: capped.text });
+    return { id, text: line, tokens: tokenizer.count(line) };
   }
 
   /** A partial document as one JSON line for a merge request, its texts redacted when asked. */

@@ -6,6 +6,18 @@ import { createOfflineSummariser } from "../offline/offline-summariser.ts";
 import { packageRoot } from "../package-root.ts";
 import { createOpenAiSummariser } from "./openai-summariser.ts";
 import { loadPromptLibrary, type PromptSet } from "./prompts.ts";
+import { loadTokenizer, warmUp } from "./tokens.ts";
+
+/** A summariser with a start-up step: the composition root awaits `prepare()` before the bot listens. */
+export interface PreparedSummariser extends Summariser {
+  /**
+   * Loads what the first draft would otherwise load in the middle of the bot's work: the LLM's
+   * tokenizer, whose first load holds the event loop for about 600 ms, and its first runs over long
+   * text, which held it 40–60 ms per highlight (issue 12). Never rejects:
+   * a failure is logged and the first draft tries again.
+   */
+  prepare(): Promise<void>;
+}
 
 /** The prompts shipped with weeknotes, whatever the working directory. */
 export const SHIPPED_PROMPTS_DIR = join(packageRoot(), "prompts");
@@ -17,11 +29,11 @@ export const SHIPPED_PROMPTS_DIR = join(packageRoot(), "prompts");
  * TEAM_PROMPTS_DIR gets its own prompts (and so its own prompt version in its revisions).
  * @throws BotError `config.invalid` for a missing or malformed prompt file.
  */
-export function createSummariser(config: SummariserConfig, logger: Logger): Summariser {
+export function createSummariser(config: SummariserConfig, logger: Logger): PreparedSummariser {
   const offline = createOfflineSummariser();
   const llm = config.llm;
   if (!llm) {
-    return offline;
+    return { summarise: (input) => offline.summarise(input), prepare: async () => undefined };
   }
   const library = loadPromptLibrary({
     dir: config.promptsDir ?? SHIPPED_PROMPTS_DIR,
@@ -32,6 +44,16 @@ export function createSummariser(config: SummariserConfig, logger: Logger): Summ
   const byTeam = new Map(library.teams.map((folder) => [folder, make(library.forTeam(folder))]));
   const defaults = make(library.defaults);
   return {
+    async prepare() {
+      try {
+        warmUp(await loadTokenizer(llm.model));
+      } catch (error) {
+        logger.warn(
+          { model: llm.model, error: error instanceof Error ? error.message : String(error) },
+          "could not load the tokenizer; the first draft tries again",
+        );
+      }
+    },
     summarise(input) {
       // A team's folder is named `<workspace>_<team>`: `/` cannot be in a folder name.
       const folder = input.teamKey?.replace("/", "_");

@@ -24,7 +24,8 @@ export interface ExportSource {
    */
   readonly others: readonly string[];
   /**
-   * One file's bytes decoded as UTF-8; reads only that file or zip entry.
+   * One file's bytes decoded as UTF-8; reads only that file or zip entry, and never a file outside
+   * the export (a folder's file that became a link out since it was listed: `input.not_an_export`).
    * @throws BotError `input.bad_export_file` naming the file when it is larger than the source's
    *   limit (checked before reading: a zip entry's declared uncompressed size, a file's size on
    *   disk), encrypted, damaged, or cannot be read (permissions and other file-system errors, kept
@@ -44,9 +45,11 @@ export interface OpenExportSourceOptions {
  * Opens a Slack export folder or `.zip` file (any other file is tried as a zip).
  * @throws BotError `input.not_found` when `location` does not exist; `input.not_an_export` when it
  *   cannot be read (permissions, a symbolic-link loop… said in plain words, the error kept as
- *   `cause`), is neither a folder nor a file, is a file that is not a readable zip, or is a zip
- *   holding unsafe paths (`../`, absolute); `input.bad_export_file` when a folder inside cannot be
- *   listed; `input.bad_option` when `maxFileBytes` is not a number above 0.
+ *   `cause`), is neither a folder nor a file, is a file that is not a readable zip, or holds paths
+ *   that lead out of the export (a zip's `../` or absolute names, a folder's symbolic links to
+ *   anything outside it: one rule for both, source-errors.ts outsideExport; nothing outside is
+ *   read); `input.bad_export_file` when a folder inside cannot be listed; `input.bad_option` when
+ *   `maxFileBytes` is not a number above 0.
  */
 export async function openExportSource(
   location: string,

@@ -115,8 +115,9 @@ export interface ExportHighlights {
  * `stats.skipped` rather than failing the read.
  *
  * @throws BotError `input.not_found` when `path` does not exist; `input.not_an_export` when it has
- *   neither `channels.json` nor a folder of day files, is a file that is not a zip, is a zip holding
- *   unsafe (`../`, absolute) paths, or cannot be read (permissions, symbolic-link loops…, the
+ *   neither `channels.json` nor a folder of day files, is a file that is not a zip, holds paths that
+ *   lead out of the export (a zip's `../` or absolute names, a folder's symbolic links to anything
+ *   outside it), or cannot be read (permissions, symbolic-link loops…, the
  *   file-system error kept as `cause`); `input.bad_export_file` naming a file that is not valid
  *   JSON, not the expected list, larger than `maxFileBytes`, encrypted (a zip with a password),
  *   damaged, or cannot be read (the file-system error kept as `cause`); `input.bad_option` when a

@@ -1,4 +1,5 @@
 import { BotError } from "../../src/domain/errors.ts";
+import { isInsideRelative, isWithin } from "../fs/safe-paths.ts";
 
 /**
  * The largest single export file read, in bytes (256 MiB): a zip entry by the uncompressed size its
@@ -128,6 +129,34 @@ export function unreadableExportFile(
     cause: error,
     retryable: found.retryable,
   });
+}
+
+/**
+ * The one rule both readers apply: nothing outside the export is read. `path` is where something
+ * sits inside the export (`/`-separated); `real`, for a folder, is where the file system says it
+ * leads (its real path, every symbolic link followed) and `root` the export folder's real path.
+ * @returns undefined when it stays inside; else the error to throw, `input.not_an_export` naming
+ *   the export and the path (and, for a folder, where it leads), so that nothing is read.
+ */
+export function outsideExport(
+  location: string,
+  path: string,
+  leadsTo?: { readonly root: string; readonly real: string },
+): BotError | undefined {
+  if (isInsideRelative(path) && (leadsTo === undefined || isWithin(leadsTo.root, leadsTo.real))) {
+    return undefined;
+  }
+  const via = leadsTo === undefined ? "" : ` (a symbolic link to ${leadsTo.real})`;
+  return new BotError(
+    "input.not_an_export",
+    `${location} holds unsafe paths that lead out of the export, such as ${JSON.stringify(path)}${via}, so it was not read`,
+    {
+      hint:
+        leadsTo === undefined
+          ? "A Slack export never holds ../ or absolute paths: use the zip Slack sent, or zip the export folder again"
+          : "Copy the linked files into the export folder instead of linking to them, or give the folder they are in",
+    },
+  );
 }
 
 /** `input.bad_export_file` for a file larger than `limit` bytes, refused before reading it. */

@@ -2,7 +2,13 @@ import type { Readable } from "node:stream";
 import yauzl from "yauzl";
 import { BotError } from "../../src/domain/errors.ts";
 import type { ExportSource } from "./export-source.ts";
-import { badExportFile, tooLarge, unreadableExport, unreadableExportFile } from "./source-errors.ts";
+import {
+  badExportFile,
+  outsideExport,
+  tooLarge,
+  unreadableExport,
+  unreadableExportFile,
+} from "./source-errors.ts";
 
 /** Unix file type bits of an entry's external attributes, and the type of a symbolic link. */
 const S_IFMT = 0o170000;
@@ -15,8 +21,8 @@ const S_IFLNK = 0o120000;
  * then stops an entry that inflates to more than it declares). The zip stays open until `close()`.
  * Entries that are symbolic links are listed in `others` and never read.
  * @throws BotError `input.not_an_export` when the file cannot be read (permissions…), is not a
- *   readable zip, or holds an entry whose name is unsafe (`../`, absolute, as yauzl's
- *   `validateFileName` judges).
+ *   readable zip, or holds an entry whose name leads out of the export (`../`, absolute: the rule
+ *   of {@link outsideExport}, which the folder reader applies too).
  */
 export async function openZipSource(location: string, maxFileBytes: number): Promise<ExportSource> {
   let zip: yauzl.ZipFile;
@@ -38,7 +44,8 @@ export async function openZipSource(location: string, maxFileBytes: number): Pro
         entry.extraFields,
         false,
       );
-      if (yauzl.validateFileName(name) !== null) {
+      // The rule the folder reader applies too (outsideExport), as strict as yauzl's validateFileName.
+      if (outsideExport(location, name) !== undefined) {
         unsafe = name;
         break;
       }
@@ -56,13 +63,7 @@ export async function openZipSource(location: string, maxFileBytes: number): Pro
   }
   if (unsafe !== undefined) {
     zip.close();
-    throw new BotError(
-      "input.not_an_export",
-      `${location} holds unsafe paths that lead out of the export, such as ${JSON.stringify(unsafe)}, so it was not read`,
-      {
-        hint: "A Slack export never holds ../ or absolute paths: use the zip Slack sent, or zip the export folder again",
-      },
-    );
+    throw outsideExport(location, unsafe);
   }
   // Zips need not list folders; a path's folders are implied by it.
   for (const name of [...entries.keys(), ...others]) {

@@ -16,10 +16,16 @@
  * A note that does not fit one message continues in further messages, which the caller posts as
  * thread replies of the first; nothing is cut. Lengths are counted in UTF-16 code units, which is
  * never less than Slack's character count.
+ *
+ * Names (authors, the team) and texts from chat or an LLM are escaped the same way as in the
+ * Markdown note (src/domain/render-markdown.ts) and on Teams cards: shown as written, bidi controls
+ * as `<U+XXXX>`, never a mention or a disguised link; only a bare URL in a text becomes a link,
+ * showing the URL itself. A name is one line and never a link.
  */
 
 import { graphemesOf } from "../../src/domain/graphemes.ts";
 import type { ReviewView } from "../../src/domain/outcomes.ts";
+import { showBidiControls } from "../../src/domain/render-markdown.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
 import type { Revision, Weeknote, WeeknoteDocument, WeeknoteItem } from "../../src/domain/weeknote.ts";
 import { escapeSlackMrkdwn, escapeSlackText } from "./escape.ts";
@@ -127,19 +133,19 @@ export interface SlackMessage {
 export function reviewMessage(view: ReviewView, outcome?: string): SlackMessage[] {
   const { team, weeknote, revision } = view;
   const week = weeknote.week;
-  const tail: SlackBlock[] = [context(`${escapeSlackText(team.name)} · ${madeBy(revision)}`)];
+  const tail: SlackBlock[] = [context(`${slackName(team.name)} · ${madeBy(revision)}`)];
   if (outcome === undefined) {
     tail.push(
       actionsBlock({ workspace: weeknote.workspace, team: weeknote.team, week, revision: revision.number }),
     );
   } else {
-    tail.push(context(escapeSlackText(outcome)));
+    tail.push(context(slackText(oneLine(outcome))));
   }
-  const title = `Draft weeknote for ${team.name}, ${week}: ${oneLine(revision.document.title)}`;
+  const title = `Draft weeknote for ${oneLine(team.name)}, ${week}: ${oneLine(revision.document.title)}`;
   return layOut(noteBlocks(revision.document), {
     head: [header(`Draft weeknote · ${week}`)],
     tail,
-    fallback: escapeSlackText(outcome === undefined ? title : `${title} (${oneLine(outcome)})`),
+    fallback: slackText(outcome === undefined ? title : `${title} (${oneLine(outcome)})`),
     partLabel: (part, parts) => `Draft weeknote ${week}, continued: part ${part} of ${parts}`,
   });
 }
@@ -149,8 +155,8 @@ export function publishedMessage(team: TeamSettings, weeknote: Weeknote, revisio
   const week = weeknote.week;
   return layOut(noteBlocks(revision.document), {
     head: [],
-    tail: [context(`Weeknote of ${escapeSlackText(team.name)} for ${week}`)],
-    fallback: escapeSlackText(`Weeknote of ${team.name} for ${week}: ${oneLine(revision.document.title)}`),
+    tail: [context(`Weeknote of ${slackName(team.name)} for ${week}`)],
+    fallback: slackText(`Weeknote of ${oneLine(team.name)} for ${week}: ${oneLine(revision.document.title)}`),
     partLabel: (part, parts) => `Weeknote ${week}, continued: part ${part} of ${parts}`,
   });
 }
@@ -245,12 +251,12 @@ function titleParagraph(document: WeeknoteDocument): string {
 function bodyParagraphs(document: WeeknoteDocument): string[] {
   const parts: string[] = [];
   if (document.intro.trim()) {
-    parts.push(escapeSlackMrkdwn(document.intro.trim()));
+    parts.push(slackMrkdwn(document.intro.trim()));
   }
   for (const part of document.sections) {
     const lines = [bold(part.heading)];
     if (part.summary?.trim()) {
-      lines.push(escapeSlackMrkdwn(part.summary.trim()));
+      lines.push(slackMrkdwn(part.summary.trim()));
     }
     lines.push(...part.items.map(bullet));
     parts.push(lines.join("\n"));
@@ -262,7 +268,7 @@ function bodyParagraphs(document: WeeknoteDocument): string[] {
     parts.push(`${bold("Tune of the week")}\n${itemText(document.tune)}`);
   }
   if (document.footer.trim()) {
-    parts.push(`_${escapeSlackText(oneLine(document.footer))}_`);
+    parts.push(`_${slackText(oneLine(document.footer))}_`);
   }
   return parts;
 }
@@ -273,16 +279,33 @@ function bullet(item: WeeknoteItem): string {
 }
 
 function itemText(item: WeeknoteItem): string {
-  const text = escapeSlackMrkdwn(item.text.trim());
-  return item.authors.length > 0 ? `${text} (${escapeSlackText(item.authors.join(", "))})` : text;
+  const text = slackMrkdwn(item.text.trim());
+  const names = item.authors.map(slackName).filter((name) => name !== "");
+  return names.length > 0 ? `${text} (${names.join(", ")})` : text;
 }
 
 function bold(text: string): string {
-  return `*${escapeSlackText(oneLine(text))}*`;
+  return `*${slackText(oneLine(text))}*`;
+}
+
+/** Plain text from chat or an LLM → escaped mrkdwn that shows it as written (no links). */
+function slackText(text: string): string {
+  return escapeSlackText(showBidiControls(text));
+}
+
+/** Like {@link slackText}, with each bare URL a link showing itself (escapeSlackMrkdwn). */
+function slackMrkdwn(text: string): string {
+  return escapeSlackMrkdwn(showBidiControls(text));
+}
+
+/** A display name (a person, a team): one line, shown as written, never a link or mention. */
+function slackName(name: string): string {
+  return slackText(name.replace(/\s+/g, " ").trim());
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
+  // One pass over each run of white space (`\s*\n\s*` rescans a long run from every position).
+  return text.replace(/\s+/g, (run) => (run.includes("\n") ? " " : run)).trim();
 }
 
 /**

@@ -3,7 +3,13 @@ import { parseCommand } from "../../src/domain/command.ts";
 import { teamKeyOf } from "../../src/domain/team.ts";
 import { escapeSlackText } from "./escape.ts";
 import { slackMessageRef, slackTsToMs } from "./ids.ts";
-import { answerRequest, recordCommand, type SlackListenerDeps, typedText } from "./listener-kit.ts";
+import {
+  answerRequest,
+  recordCommand,
+  type SlackListenerDeps,
+  typedText,
+  workspaceOf,
+} from "./listener-kit.ts";
 import { DRAFTING, refusalText, sectionWords, teamProblemText } from "./presenter.ts";
 import { configModal } from "./views.ts";
 
@@ -19,7 +25,7 @@ const ephemeral = (text: string) => ({ response_type: "ephemeral" as const, text
  */
 export function registerCommandListeners(app: App, deps: SlackListenerDeps): void {
   app.command("/weeknotes", async ({ command, ack, client, context }) => {
-    const workspace = command.team_id;
+    const workspace = workspaceOf(context);
     const { user_id: user, channel_id: channel } = command;
     const eventId = `command:${command.trigger_id}`;
     const request = parseCommand(command.text);
@@ -106,7 +112,7 @@ export function registerCommandListeners(app: App, deps: SlackListenerDeps): voi
       await ack();
       return;
     }
-    const workspace = shortcut.team?.id ?? "";
+    const workspace = workspaceOf(context);
     const message = shortcut.message as {
       ts: string;
       thread_ts?: string;

@@ -1,11 +1,16 @@
 import type { App } from "@slack/bolt";
 import { parseCommand } from "../../src/domain/command.ts";
 import { slackMessageRef } from "./ids.ts";
-import { answerRequest, recordCommand, type SlackListenerDeps, typedText } from "./listener-kit.ts";
+import {
+  answerRequest,
+  recordCommand,
+  type SlackListenerDeps,
+  typedText,
+  workspaceOf,
+} from "./listener-kit.ts";
 import { homeView } from "./views.ts";
 
 interface Envelope {
-  team_id?: string;
   event_id?: string;
 }
 
@@ -14,13 +19,14 @@ interface Envelope {
  * and records it; Bolt acknowledges when the listener resolves (processBeforeResponse), so only
  * recorded events are acknowledged, and no Web API call happens before the acknowledgement.
  * Events that carry nothing for weeknotes (an unfurl's message_changed) are acknowledged and
- * ignored.
+ * ignored. The workspace is the one slack-app.ts checked the request against (workspaceOf).
  */
 export function registerEventListeners(app: App, deps: SlackListenerDeps): void {
   const kinds = { reaction_added: "tag_added", reaction_removed: "tag_removed" } as const;
   for (const kind of ["reaction_added", "reaction_removed"] as const) {
     app.event(kind, async ({ event, body, context }) => {
-      const { team_id: workspace, event_id: eventId } = body as Envelope;
+      const workspace = workspaceOf(context);
+      const { event_id: eventId } = body as Envelope;
       if (event.item.type !== "message" || !workspace || !eventId) {
         return;
       }
@@ -41,7 +47,8 @@ export function registerEventListeners(app: App, deps: SlackListenerDeps): void 
   }
 
   app.event("message", async ({ event, body, context }) => {
-    const { team_id: workspace, event_id: eventId } = body as Envelope;
+    const workspace = workspaceOf(context);
+    const { event_id: eventId } = body as Envelope;
     const message = event as unknown as Record<string, unknown>;
     if (!workspace || !eventId) {
       return;
@@ -99,7 +106,8 @@ export function registerEventListeners(app: App, deps: SlackListenerDeps): void 
   });
 
   app.event("app_mention", async ({ event, body, context }) => {
-    const { team_id: workspace, event_id: eventId } = body as Envelope;
+    const workspace = workspaceOf(context);
+    const { event_id: eventId } = body as Envelope;
     if (!workspace || !eventId || !event.user) {
       return;
     }
@@ -123,8 +131,8 @@ export function registerEventListeners(app: App, deps: SlackListenerDeps): void 
     });
   });
 
-  app.event("app_home_opened", async ({ event, body }) => {
-    const { team_id: workspace } = body as Envelope;
+  app.event("app_home_opened", async ({ event, context }) => {
+    const workspace = workspaceOf(context);
     if (event.tab === "home" && workspace) {
       deps.useCases.background.run("home", async () => {
         const view = await deps.useCases.home.forUser("slack", workspace, event.user);

@@ -1,8 +1,10 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bolt";
 import type { FieldProblem, TeamSettingsField, TeamSettingsForm } from "../../src/app/configure-team.ts";
+import type { ActionCheck } from "../../src/app/decide-draft.ts";
+import type { PostedRef } from "../../src/domain/message-ref.ts";
 import { parseWeeknoteActionValue, WEEKNOTE_ACTIONS, type WeeknoteActionValue } from "./blocks.ts";
-import { recordCommand, type SlackListenerDeps } from "./listener-kit.ts";
-import { decisionText } from "./presenter.ts";
+import { recordCommand, type SlackListenerDeps, workspaceOf } from "./listener-kit.ts";
+import { actionRefusalText, decisionText } from "./presenter.ts";
 import { type ConfigModalMetadata, EDIT_MAX_CHARS, editModal, regenerateModal, VIEW_IDS } from "./views.ts";
 
 /** What the Edit and Regenerate modals carry in their private_metadata (JSON). */
@@ -10,15 +12,33 @@ interface Metadata extends WeeknoteActionValue {
   channel: string;
 }
 
-function decisionFields(value: WeeknoteActionValue, user: string, channel: string) {
+function decisionFields(value: WeeknoteActionValue, workspace: string, user: string, channel: string) {
   return {
     platform: "slack" as const,
-    workspace: value.workspace,
-    key: { workspace: value.workspace, team: value.team, week: value.week },
+    workspace,
+    key: { workspace, team: value.team, week: value.week },
     user,
     revision: value.revision,
     ...(channel ? { replyTo: { conversationId: channel, userId: user } } : {}),
   };
+}
+
+/** The message a block action was taken on: where it is and its ts (Slack's message id). */
+function clickedMessage(body: BlockAction): PostedRef | undefined {
+  const container = body.container as { channel_id?: unknown; message_ts?: unknown } | undefined;
+  const channel = typeof container?.channel_id === "string" ? container.channel_id : body.channel?.id;
+  const ts = typeof container?.message_ts === "string" ? container.message_ts : body.message?.ts;
+  return channel && ts ? { platform: "slack", conversationId: channel, messageId: ts } : undefined;
+}
+
+/** A form's metadata, when it is ours (JSON of an object); else undefined. */
+function metadataOf<T>(view: { private_metadata: string }): Partial<T> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(view.private_metadata);
+    return typeof parsed === "object" && parsed !== null ? (parsed as Partial<T>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -26,15 +46,54 @@ function decisionFields(value: WeeknoteActionValue, user: string, channel: strin
  * Regenerate and settings forms once submitted, are recorded as commands before Slack is answered
  * (a crash after the click loses nothing); the clicker hears how it went in an ephemeral message.
  * Edit and Regenerate open their modal first, while the trigger id is fresh (case C16).
+ *
+ * Authority comes from our records: the workspace is the one the request came from (workspaceOf),
+ * and a button counts only on the review message stored on the draft it names, and only for that
+ * team's stored approvers (the core's decide.checkAction), before anything is recorded or a modal
+ * opens; anyone else hears why, privately, and nothing happens. A form's metadata is used only
+ * when it names the workspace the submission came from.
  */
 export function registerInteractionListeners(app: App, deps: SlackListenerDeps): void {
+  /**
+   * The draft a click may act on, or undefined after telling the clicker why not (in the
+   * background: the click is answered first).
+   */
+  async function checkClick(
+    body: BlockAction,
+    value: WeeknoteActionValue,
+    context: Record<string, unknown>,
+  ): Promise<{ readonly workspace: string; readonly channel: string } | undefined> {
+    const workspace = workspaceOf(context);
+    const message = clickedMessage(body);
+    const user = body.user.id;
+    const channel = body.channel?.id ?? message?.conversationId ?? "";
+    const check: ActionCheck = message
+      ? await deps.useCases.decide.checkAction({
+          key: { workspace, team: value.team, week: value.week },
+          user,
+          revision: value.revision,
+          message,
+        })
+      : { kind: "not_this_message", week: value.week };
+    if (check.kind === "ok") {
+      return { workspace, channel };
+    }
+    if (channel) {
+      deps.useCases.background.run("click refusal", () =>
+        deps.chat.notifyText(workspace, channel, user, actionRefusalText(check)),
+      );
+    }
+    return undefined;
+  }
+
   for (const kind of ["approve", "skip"] as const) {
     app.action<BlockAction<ButtonAction>>(WEEKNOTE_ACTIONS[kind], async ({ ack, body, action, context }) => {
       const value = parseWeeknoteActionValue(action.value ?? "");
-      if (value) {
+      const allowed = value ? await checkClick(body, value, context) : undefined;
+      if (value && allowed) {
         await recordCommand(
           deps,
-          { kind, ...decisionFields(value, body.user.id, body.channel?.id ?? "") },
+          { kind, ...decisionFields(value, allowed.workspace, body.user.id, allowed.channel) },
           `action:${body.trigger_id}`,
           context,
         );
@@ -43,51 +102,56 @@ export function registerInteractionListeners(app: App, deps: SlackListenerDeps):
     });
   }
 
-  app.action<BlockAction<ButtonAction>>(WEEKNOTE_ACTIONS.edit, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = parseWeeknoteActionValue(action.value ?? "");
-    const channel = body.channel?.id ?? "";
-    if (!value) {
-      return;
-    }
-    const user = body.user.id;
-    const tell = (text: string) =>
-      deps.useCases.background.run("edit refusal", () =>
-        deps.chat.notifyText(value.workspace, channel, user, text),
-      );
-    const editable = await deps.useCases.decide.editableText({
-      key: { workspace: value.workspace, team: value.team, week: value.week },
-      user,
-      revision: value.revision,
-    });
-    if (editable.kind !== "text") {
-      tell(decisionText(editable));
-      return;
-    }
-    const markdown = editable.markdown;
-    if (markdown.length > EDIT_MAX_CHARS) {
-      // Slack's text box holds 3,000 characters: editing a longer draft there would lose its end.
-      tell(
-        `This draft is ${markdown.length.toLocaleString("en-GB")} characters, longer than Slack's ${EDIT_MAX_CHARS.toLocaleString("en-GB")}-character text box, so it can't be edited here without losing its end. Use Regenerate with a reason such as "shorter", or approve it and edit where you publish it.`,
-      );
-      return;
-    }
-    const metadata: Metadata = { ...value, channel };
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: editModal(JSON.stringify(metadata), markdown),
-    });
-  });
+  app.action<BlockAction<ButtonAction>>(
+    WEEKNOTE_ACTIONS.edit,
+    async ({ ack, body, action, client, context }) => {
+      await ack();
+      const value = parseWeeknoteActionValue(action.value ?? "");
+      const allowed = value ? await checkClick(body, value, context) : undefined;
+      if (!value || !allowed) {
+        return;
+      }
+      const { workspace, channel } = allowed;
+      const user = body.user.id;
+      const tell = (text: string) =>
+        deps.useCases.background.run("edit refusal", () =>
+          deps.chat.notifyText(workspace, channel, user, text),
+        );
+      const editable = await deps.useCases.decide.editableText({
+        key: { workspace, team: value.team, week: value.week },
+        user,
+        revision: value.revision,
+      });
+      if (editable.kind !== "text") {
+        tell(decisionText(editable));
+        return;
+      }
+      const markdown = editable.markdown;
+      if (markdown.length > EDIT_MAX_CHARS) {
+        // Slack's text box holds 3,000 characters: editing a longer draft there would lose its end.
+        tell(
+          `This draft is ${markdown.length.toLocaleString("en-GB")} characters, longer than Slack's ${EDIT_MAX_CHARS.toLocaleString("en-GB")}-character text box, so it can't be edited here without losing its end. Use Regenerate with a reason such as "shorter", or approve it and edit where you publish it.`,
+        );
+        return;
+      }
+      const metadata: Metadata = { ...value, workspace, channel };
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: editModal(JSON.stringify(metadata), markdown),
+      });
+    },
+  );
 
   app.action<BlockAction<ButtonAction>>(
     WEEKNOTE_ACTIONS.regenerate,
-    async ({ ack, body, action, client }) => {
+    async ({ ack, body, action, client, context }) => {
       await ack();
       const value = parseWeeknoteActionValue(action.value ?? "");
-      if (!value) {
+      const allowed = value ? await checkClick(body, value, context) : undefined;
+      if (!value || !allowed) {
         return;
       }
-      const metadata: Metadata = { ...value, channel: body.channel?.id ?? "" };
+      const metadata: Metadata = { ...value, workspace: allowed.workspace, channel: allowed.channel };
       await client.views.open({
         trigger_id: body.trigger_id,
         view: regenerateModal(JSON.stringify(metadata)),
@@ -95,8 +159,36 @@ export function registerInteractionListeners(app: App, deps: SlackListenerDeps):
     },
   );
 
+  /** The metadata of our Edit or Regenerate form, when it names the submitting workspace. */
+  function decisionMetadata(
+    view: { private_metadata: string },
+    context: Record<string, unknown>,
+  ): Metadata | undefined {
+    const metadata = metadataOf<Metadata>(view);
+    const workspace = workspaceOf(context);
+    if (
+      metadata?.workspace !== workspace ||
+      typeof metadata.team !== "string" ||
+      typeof metadata.week !== "string" ||
+      typeof metadata.revision !== "number"
+    ) {
+      return undefined;
+    }
+    return {
+      workspace,
+      team: metadata.team,
+      week: metadata.week,
+      revision: metadata.revision,
+      channel: typeof metadata.channel === "string" ? metadata.channel : "",
+    };
+  }
+
   app.view<ViewSubmitAction>(VIEW_IDS.edit, async ({ ack, view, body, context }) => {
-    const metadata = JSON.parse(view.private_metadata) as Metadata;
+    const metadata = decisionMetadata(view, context);
+    if (!metadata) {
+      await ack();
+      return;
+    }
     const markdown = view.state.values.text?.value?.value ?? "";
     if (!markdown.trim()) {
       await ack({ response_action: "errors", errors: { text: "The weeknote can't be empty." } });
@@ -104,7 +196,11 @@ export function registerInteractionListeners(app: App, deps: SlackListenerDeps):
     }
     await recordCommand(
       deps,
-      { kind: "edit", ...decisionFields(metadata, body.user.id, metadata.channel), markdown },
+      {
+        kind: "edit",
+        ...decisionFields(metadata, metadata.workspace, body.user.id, metadata.channel),
+        markdown,
+      },
       `view:${body.trigger_id}`,
       context,
     );
@@ -112,13 +208,17 @@ export function registerInteractionListeners(app: App, deps: SlackListenerDeps):
   });
 
   app.view<ViewSubmitAction>(VIEW_IDS.regenerate, async ({ ack, view, body, context }) => {
-    const metadata = JSON.parse(view.private_metadata) as Metadata;
+    const metadata = decisionMetadata(view, context);
+    if (!metadata) {
+      await ack();
+      return;
+    }
     const reason = view.state.values.reason?.value?.value?.trim() || undefined;
     await recordCommand(
       deps,
       {
         kind: "regenerate",
-        ...decisionFields(metadata, body.user.id, metadata.channel),
+        ...decisionFields(metadata, metadata.workspace, body.user.id, metadata.channel),
         ...(reason === undefined ? {} : { reason }),
       },
       `view:${body.trigger_id}`,
@@ -128,11 +228,13 @@ export function registerInteractionListeners(app: App, deps: SlackListenerDeps):
   });
 
   app.view<ViewSubmitAction>(VIEW_IDS.config, async ({ ack, view, body, context }) => {
-    const metadata = JSON.parse(view.private_metadata) as Partial<ConfigModalMetadata>;
-    const workspace = metadata.workspace ?? "";
+    const metadata = metadataOf<ConfigModalMetadata>(view) ?? {};
+    const workspace = workspaceOf(context);
     const teamKey = metadata.team ?? "default";
-    // Opening the modal claimed the team, so it is stored under its key.
-    const team = await deps.useCases.teams.get(workspace, teamKey);
+    // Opening the modal claimed the team, so it is stored under its key; a form that names
+    // another workspace than the one it came from names no team of ours.
+    const team =
+      metadata.workspace === workspace ? await deps.useCases.teams.get(workspace, teamKey) : undefined;
     if (!team) {
       await ack({ response_action: "errors", errors: { name: "This team no longer exists." } });
       return;

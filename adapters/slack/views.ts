@@ -1,6 +1,7 @@
 import type { View } from "@slack/types";
 import type { HomeView } from "../../src/app/home.ts";
 import { graphemesOf } from "../../src/domain/graphemes.ts";
+import { showBidiControls } from "../../src/domain/render-markdown.ts";
 import { SECTIONS } from "../../src/domain/sections.ts";
 import { formatDraftSchedule, type TeamSettings } from "../../src/domain/team.ts";
 import { splitMrkdwn } from "./blocks.ts";
@@ -204,25 +205,38 @@ function clip(text: string, max: number): string {
   return graphemes.length <= max ? text : `${graphemes.slice(0, max).join("")}…`;
 }
 
-/** The App Home tab: this week's highlights of the person's team so far and its recent notes. */
+/** Text from chat (a message, a name, a title) as escaped mrkdwn on one line, shown as written. */
+function chatLine(text: string): string {
+  return escapeSlackText(showBidiControls(text.replace(/\s+/g, " ").trim()));
+}
+
+/**
+ * The App Home tab: this week's highlights of the person's team so far and its recent notes. Chat
+ * text and names are shown as written (as in blocks.ts): escaped, bidi controls visible, and the
+ * sections `verbatim`, so Slack makes no link or mention of anything in them.
+ */
 export function homeView(view: HomeView): View {
   const { week, highlights, notes, team } = view;
   const lines = highlights
     .slice(0, 40)
     .map(
       (h) =>
-        `• ${escapeSlackText(clip(h.text, 140))} _(${escapeSlackText(h.authorName)}, #${escapeSlackText(h.conversationName)})_`,
+        `• ${chatLine(clip(h.text, 140))} _(${chatLine(h.authorName)}, #${chatLine(h.conversationName)})_`,
     );
   const more = highlights.length > 40 ? [`…and ${highlights.length - 40} more`] : [];
   return {
     type: "home",
     blocks: [
       // Header text is plain text, at most 150 characters (Block Kit header reference).
-      { type: "header", text: { type: "plain_text", text: clip(`${team.name}: this week (${week})`, 140) } },
+      {
+        type: "header",
+        text: { type: "plain_text", text: clip(`${showBidiControls(team.name)}: this week (${week})`, 140) },
+      },
       {
         type: "section",
         text: {
           type: "mrkdwn",
+          verbatim: true,
           text:
             highlights.length > 0
               ? capText([...lines, ...more].join("\n"))
@@ -235,13 +249,14 @@ export function homeView(view: HomeView): View {
         type: "section",
         text: {
           type: "mrkdwn",
+          verbatim: true,
           text:
             notes.length > 0
               ? capText(
                   notes
                     .map(
                       (w) =>
-                        `• ${w.week}: ${w.status}${w.revisions.at(-1) ? ` — ${escapeSlackText(w.revisions.at(-1)?.document.title ?? "")}` : ""}`,
+                        `• ${w.week}: ${w.status}${w.revisions.at(-1) ? ` — ${chatLine(w.revisions.at(-1)?.document.title ?? "")}` : ""}`,
                     )
                     .join("\n"),
                 )

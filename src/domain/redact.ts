@@ -11,6 +11,13 @@
  * Redaction errs on the side of privacy, but it does not touch dates (`2026-03-27`, `27/03/2026`),
  * Slack timestamps (`1700000000.000100`), years, money (`£1,250,000.00`) or ids that contain
  * digits (`C0GENERAL1`, `INV-0207946000`).
+ *
+ * Linear time on any input: chat text may be a 40,000-character paste of anything, and redaction
+ * runs on the event loop. No pattern here has an unbounded quantifier that could be retried from
+ * every start position (test/unit/text-linear.unit.test.ts checks them with scslre's analysis),
+ * and e-mail addresses are found from their `@` (see {@link replaceEmails}) rather than by a
+ * pattern scanning each run of letters from each of its letters, which was quadratic (8 s on
+ * 50,000 letters). Figures per KB in BENCHMARKS.md (bench/text-scan).
  */
 
 /**
@@ -23,9 +30,18 @@
  *   (`<mailto:a@b.uk|a@b.uk>`) uses `|`;
  * - the domain needs a dot and ends in a top-level label of 2–63 letters (or `xn--` punycode), so
  *   `@here`, `user@localhost` and a sentence-ending `.` are not taken.
+ *
+ * As one pattern: `LOCAL_START LOCAL_CHAR* @ DOMAIN`, leftmost-first, each match as long as it can
+ * be. It is applied in two parts (see {@link replaceEmails}): the local part by a walk to the left
+ * from each `@` over {@link LOCAL_CHAR}s, the domain by {@link DOMAIN}, anchored just after the `@`.
  */
-const EMAIL =
-  /[\p{L}\p{N}_][\p{L}\p{N}._%+'!#$&*/=?^~-]*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:\p{L}{2,63}|xn--[\p{L}\p{N}-]{1,59})(?![\p{L}\p{N}-])/gu;
+/** One character of an e-mail local part. */
+const LOCAL_CHAR = /^[\p{L}\p{N}._%+'!#$&*/=?^~-]$/u;
+/** A character that may start an e-mail local part. */
+const LOCAL_START = /^[\p{L}\p{N}_]$/u;
+/** The domain of an e-mail address, matched only where it starts (sticky): just after an `@`. */
+const DOMAIN =
+  /(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:\p{L}{2,63}|xn--[\p{L}\p{N}-]{1,59})(?![\p{L}\p{N}-])/uy;
 
 /**
  * UK phone numbers, landline and mobile, in the forms people type (Ofcom's National Telephone
@@ -88,11 +104,9 @@ export function redactPii(text: string): string {
 /** {@link redactPii}, also saying how many of each kind it replaced. */
 export function redactPiiCounting(text: string): { text: string; counts: RedactionCounts } {
   const counts: RedactionCounts = { email: 0, phone: 0, niNumber: 0 };
-  const out = text
-    .replace(EMAIL, () => {
-      counts.email += 1;
-      return "[email]";
-    })
+  const out = replaceEmails(text, () => {
+    counts.email += 1;
+  })
     .replace(NI_NUMBER, () => {
       counts.niNumber += 1;
       return "[NI number]";
@@ -105,4 +119,66 @@ export function redactPiiCounting(text: string): { text: string; counts: Redacti
       return "[phone]";
     });
   return { text: out, counts };
+}
+
+/**
+ * `text` with each e-mail address (see the pattern above {@link LOCAL_CHAR}) replaced by
+ * `[email]`, calling `onReplace` once for each. From each `@`, the walk to the left takes the
+ * local part back to the first character that may start one, stopping at a character that cannot
+ * be in a local part, at the previous `@` or at the end of the previous address; {@link DOMAIN}
+ * is tried once, after the `@`. Each character is walked over at most once and each domain is
+ * tried from one place only (a domain never holds an `@`), so the time is linear in the length of
+ * `text`: at most a few steps per character whatever the text is.
+ */
+function replaceEmails(text: string, onReplace: () => void): string {
+  let out = "";
+  let last = 0;
+  for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", at + 1)) {
+    const start = localPartStart(text, at, last);
+    if (start === undefined) {
+      continue;
+    }
+    DOMAIN.lastIndex = at + 1;
+    const domain = DOMAIN.exec(text);
+    if (domain === null) {
+      continue;
+    }
+    out += `${text.slice(last, start)}[email]`;
+    last = at + 1 + domain[0].length;
+    onReplace();
+  }
+  return out + text.slice(last);
+}
+
+/**
+ * Where the local part before the `@` at `at` starts: the leftmost character that may start one
+ * in the run of local-part characters just before `at` that begins at or after `floor`; undefined
+ * when that run holds none (or is empty).
+ */
+function localPartStart(text: string, at: number, floor: number): number | undefined {
+  let start: number | undefined;
+  let index = at;
+  while (index > floor) {
+    const char = codePointBefore(text, index);
+    if (!LOCAL_CHAR.test(char)) {
+      break;
+    }
+    index -= char.length;
+    if (LOCAL_START.test(char)) {
+      start = index;
+    }
+  }
+  return start;
+}
+
+/** The code point that ends just before `index` (a surrogate pair counts as one). */
+function codePointBefore(text: string, index: number): string {
+  const low = text.charCodeAt(index - 1);
+  if (index >= 2 && low >= 0xdc00 && low <= 0xdfff) {
+    const high = text.charCodeAt(index - 2);
+    if (high >= 0xd800 && high <= 0xdbff) {
+      return text.slice(index - 2, index);
+    }
+  }
+  return text.slice(index - 1, index);
 }

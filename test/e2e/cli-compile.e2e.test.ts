@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -260,7 +260,9 @@ describe("weeknotes compile, empty weeks and bad input", () => {
       DEFAULT_TIMEZONE: "Nowhere/Land",
     });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/DEFAULT_TIMEZONE "Nowhere\/Land" is not a time zone/);
+    expect(stderr).toMatch(/DEFAULT_TIMEZONE is not a time zone/);
+    // Issue 12: a setting's value is never printed back (it may be a pasted secret).
+    expect(stderr).not.toContain("Nowhere/Land");
   });
 
   it.each([
@@ -401,3 +403,76 @@ describe("weeknotes compile with the store", () => {
     expect(await readdir(join(dir, "out", "nested"))).toEqual(["w13.md"]);
   });
 });
+
+// Issue 12, item 6: a data folder that cannot hold the database is bad input (exit 2) with one
+// line saying why, before the export is read; it used to be an unexpected failure (exit 1).
+describe("a data folder the database cannot be written in", () => {
+  it("--data-dir through a file: exit 2, one line, no note printed", async () => {
+    const file = join(dir, "a-file");
+    await writeFile(file, "not a folder");
+    for (const dataDir of [file, join(file, "data")]) {
+      const { code, stdout, stderr } = await cli([...W13, "--data-dir", dataDir]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `weeknotes: --data-dir ${dataDir} cannot hold the database: part of its path is a file. Give --data-dir a folder you can write to, or --no-store to save nothing\n`,
+      );
+      expect(stdout).toBe("");
+    }
+  });
+
+  it("DATA_DIR through a file, for compile and for serve: exit 2, the setting named, its value not printed", async () => {
+    const file = join(dir, "another-file");
+    await writeFile(file, "not a folder");
+    const env = { DATA_DIR: join(file, "data"), PORT: "0", HOST: "127.0.0.1" };
+    for (const argv of [W13, ["serve"]]) {
+      const { code, stderr } = await cli(argv, env);
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        "weeknotes: DATA_DIR cannot hold the database: part of its path is a file. Give DATA_DIR a folder you can write to\n",
+      );
+    }
+  });
+
+  // A read-only folder, and a read-only database in a writable one. Root writes anywhere, so when
+  // the test runs as root (as CI does) the command runs as the unprivileged user `nobody`, through
+  // the real binary; otherwise in this process.
+  it.each([
+    ["a read-only folder", "read-only", "permission denied"],
+    ["a read-only weeknotes.sqlite", "read-only-db", "permission denied"],
+  ])("%s: exit 2 and one clear line", async (_, name, reason) => {
+    const dataDir = join(dir, name);
+    await mkdir(dataDir, { recursive: true });
+    if (name === "read-only-db") {
+      await writeFile(join(dataDir, "weeknotes.sqlite"), "");
+      await chmod(join(dataDir, "weeknotes.sqlite"), 0o444);
+      await chmod(dataDir, 0o777);
+    } else {
+      await chmod(dataDir, 0o555);
+    }
+    const argv = [...W13, "--data-dir", dataDir];
+    const asRoot = process.getuid?.() === 0;
+    const { code, stdout, stderr } = asRoot ? await asNobody(argv) : await cli(argv);
+    expect(stderr).toBe(
+      `weeknotes: --data-dir ${dataDir} cannot hold the database: ${reason}. Give --data-dir a folder you can write to, or --no-store to save nothing\n`,
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+  });
+});
+
+/** Runs `weeknotes` (the sources, through tsx) as the user `nobody`; returns its exit code and output. */
+async function asNobody(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  await chmod(dir, 0o755);
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["bin/weeknotes-dev.js", ...argv], {
+      cwd: ROOT,
+      uid: 65_534,
+      gid: 65_534,
+      env: { PATH: process.env.PATH ?? "", HOME: tmpdir(), LOG_LEVEL: "silent" },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}

@@ -157,7 +157,11 @@ describe("a busy week within Block Kit's limits (C8)", () => {
         actionId: "weeknote_edit",
         value: edit?.value,
         channel: GENERAL,
-        messageTs: String(review?.args.ts ?? ""),
+        // The review message's ts, as the draft stores it (a postMessage call has none in its args).
+        messageTs: String(
+          (await t.bot.store.getWeeknote({ workspace: TEAM, team: "default", week: "2026-W13" }))?.review
+            ?.messageId,
+        ),
         actionTs: "1774612900.000100",
       }),
     );

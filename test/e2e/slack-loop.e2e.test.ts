@@ -146,6 +146,9 @@ describe("the whole loop in Slack", () => {
     await t.settle();
     const review = t.fake.callsOf("chat.postMessage").find((c) => buttonsOf(c).length > 0);
     const value = buttonsOf(review).find((b) => b.action_id === "weeknote_approve")?.value;
+    // As Slack sends a click: on the review message, which the draft stores.
+    const reviewTs = (await t.bot.store.getWeeknote({ workspace: TEAM, team: "default", week: "2026-W13" }))
+      ?.review?.messageId;
     const click = (user: string, actionTs: string) =>
       t.interaction({
         type: "block_actions",
@@ -153,7 +156,8 @@ describe("the whole loop in Slack", () => {
         user: { id: user },
         trigger_id: `t.${actionTs}`,
         channel: { id: GENERAL },
-        container: { type: "message", channel_id: GENERAL },
+        container: { type: "message", channel_id: GENERAL, message_ts: reviewTs },
+        message: { ts: reviewTs },
         actions: [{ type: "button", action_id: "weeknote_approve", value, action_ts: actionTs }],
       });
 

@@ -183,3 +183,58 @@ describe("cleanModelDocument and toWeeknoteDocument", () => {
     expect(weeknote.themes).toEqual(["Bins"]);
   });
 });
+
+describe("findUrls and cleanText on 40,000-character adversarial input (issue 12)", () => {
+  const N = 40_000;
+  const run = (unit: string, length = N) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+  const NONE = new Set<string>();
+
+  it("trims 40,000 `)` or `.` off a URL, counting the brackets once", () => {
+    expect(findUrls(`https://x.test/${run(")", N - 15)}`)).toEqual(["https://x.test/"]);
+    expect(findUrls(`https://x.test/a${run(").", N - 16)}`)).toEqual(["https://x.test/a"]);
+    // Balanced brackets stay: 20,000 `(` closed by the first 20,000 of 20,001 `)`.
+    const balanced = `https://x.test/${run("(", 20_000)}${run(")", 20_000)}`;
+    expect(findUrls(`${balanced})`)).toEqual([balanced]);
+    expect(cleanText(`see https://x.test/${run(")", N - 19)}`, NONE)).toBe(`see ${run(")", N - 19)}`);
+  });
+
+  it("gives up a chain of 40,000 domain labels with no path, and finds one with a path", () => {
+    expect(findUrls(run("a."))).toEqual([]);
+    expect(findUrls(run("a-a."))).toEqual([]);
+    expect(findUrls(run("a1."))).toEqual([]);
+    // At most 126 labels before the top-level domain, as DNS allows: the last 126 and the path.
+    expect(findUrls(`${run("a.")}com/x`)).toEqual([`${run("a.", 252)}com/x`]);
+    expect(cleanText(`${run("a.")}com/x`, NONE)).toBe(run("a.", N - 252));
+  });
+
+  it.each([
+    ["letters", run("a")],
+    ["digits", run("1")],
+    ["cyrillic", run("я")],
+    ["<", run("<")],
+    [":", run(":")],
+    ["&", run("&")],
+    [")", run(")")],
+    ["<@U", run("<@U")],
+    ["<!", run("<!")],
+    ["&lt;!", run("&lt;!")],
+    ["<at>", run("<at>")],
+    ["@", run("@")],
+    ["-", run("-")],
+    ["www.", run("www.")],
+    ["http://", run("http://")],
+  ])("%s: cleanText finishes and keeps text that holds no link or markup", (label, text) => {
+    const out = cleanText(text, NONE);
+    if (label === "www.") {
+      // One 40,000-character `www.…` address, not in the input: removed, its closing full stop kept.
+      expect(out).toBe(".");
+    } else if (label === "http://") {
+      expect(out).toBe("");
+    } else {
+      expect(out).toBe(text);
+    }
+    expect(findUrls(text)).toEqual(
+      label === "www." || label === "http://" ? [text.replace(/[.:/]+$/, "")] : [],
+    );
+  });
+});

@@ -201,3 +201,69 @@ describe("RequestPlanner", () => {
     });
   });
 });
+
+describe("RequestPlanner.create (issue 12: the event loop runs between highlights)", () => {
+  const LENGTH = 40_000;
+  /** 40,000 characters of base64 from a fixed pseudo-random sequence (xorshift32). */
+  const base64 = () => {
+    const bytes = Buffer.alloc(LENGTH);
+    let x = 2_463_534_242;
+    for (let i = 0; i < LENGTH; i += 1) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      bytes[i] = x & 0xff;
+    }
+    return bytes.toString("base64").slice(0, LENGTH);
+  };
+  const pastes = [
+    "a".repeat(LENGTH),
+    "я".repeat(LENGTH),
+    base64(),
+    ")".repeat(LENGTH),
+    "a.".repeat(LENGTH / 2),
+  ];
+  const options = (redact: boolean) => ({
+    prompts,
+    tokenizer,
+    tokenBudget: 100_000,
+    highlightTokenCap: 1_000,
+    redact,
+    nonce: () => "b1c2d3e4f5a6",
+  });
+
+  it("plans five 40,000-character pastes with redaction as the constructor does, yielding after each step", async () => {
+    const week = input(pastes.length, (i) => pastes[i] ?? "");
+    let turns = 0;
+    let done = false;
+    const counting = (async () => {
+      while (!done) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        turns += 1;
+      }
+    })();
+    const made = await RequestPlanner.create(week, options(true));
+    done = true;
+    await counting;
+    // One turn before each highlight is redacted, one before the regeneration, one before each cap.
+    expect(turns).toBeGreaterThanOrEqual(2 * pastes.length);
+
+    const direct = new RequestPlanner(week, options(true));
+    expect(made.singleRequest()).toEqual(direct.singleRequest());
+    expect(made.stats).toEqual(direct.stats);
+    expect(made.stats.cutHighlights).toBe(5);
+    expect([...made.allowedUrls]).toEqual([...direct.allowedUrls]);
+    const user = made.singleRequest().messages[1]?.content ?? "";
+    expect(user.match(/cut by weeknotes: [\d,]+ more characters not sent/g)).toHaveLength(5);
+    expect(made.singleRequest().tokens).toBeLessThan(100_000);
+  });
+
+  it("rejects as the constructor throws when the budget holds no highlight", async () => {
+    await expect(
+      RequestPlanner.create(
+        input(2, () => "hello"),
+        { ...options(false), tokenBudget: 1_500 },
+      ),
+    ).rejects.toMatchObject({ summariserCode: "summariser.too_large" });
+  });
+});

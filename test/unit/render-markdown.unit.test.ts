@@ -45,7 +45,7 @@ describe("renderMarkdown", () => {
         "",
         "---",
         "",
-        "_Drafted offline._",
+        "_Drafted offline\\._",
         "",
       ].join("\n"),
     );
@@ -72,7 +72,7 @@ describe("escapeMarkdownText", () => {
       "\\[x\\](javascript:alert(1)) !\\[i\\](http://x/y.png)",
     );
     expect(escapeMarkdownText("# heading\n> quote\n- item\n+ item\n1. one\n2) two\n```js")).toBe(
-      "\\# heading\n\\> quote\n\\- item\n\\+ item\n\\1. one\n\\2) two\n\\```js",
+      "\\# heading\n\\> quote\n\\- item\n\\+ item\n1\\. one\n2\\) two\n\\```js",
     );
     expect(escapeMarkdownText("a - b, 3 cats, C:\\path\\*x")).toBe("a - b, 3 cats, C:\\path\\\\*x");
   });
