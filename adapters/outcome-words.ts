@@ -1,3 +1,4 @@
+import type { FieldProblem } from "../src/app/configure-team.ts";
 import type {
   Answer,
   DecisionOutcome,
@@ -174,4 +175,26 @@ export function outcomeWords(w: PlatformWording): OutcomeWords {
       }
     },
   };
+}
+
+/** Why a settings field was refused, in plain text (under the field of a Slack modal or a Teams card). */
+export function fieldProblemText(problem: FieldProblem): string {
+  switch (problem.problem) {
+    case "not_approver":
+      return "Only the team's approvers can change its settings.";
+    case "bad_timezone":
+      return "Not a time zone: use an IANA name such as Europe/London.";
+    case "bad_schedule":
+      return "Write a weekday and a time, such as Friday 14:00.";
+    case "bad_reminder":
+      return "Write a weekday and a time, such as Thursday 15:00, or leave it empty.";
+    case "bad_emoji":
+      return problem.detail ?? "Write NAME=SECTION pairs, comma-separated.";
+    case "bad_series":
+      return "Write a week and its number, such as 2026-W13 = 3.12.";
+    case "no_approvers":
+      return "A team needs at least one approver.";
+    case "no_members":
+      return "A personal note needs its writer among the members.";
+  }
 }

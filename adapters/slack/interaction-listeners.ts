@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bo
 import type { FieldProblem, TeamSettingsField, TeamSettingsForm } from "../../src/app/configure-team.ts";
 import type { ActionCheck } from "../../src/app/decide-draft.ts";
 import type { PostedRef } from "../../src/domain/message-ref.ts";
+import { fieldProblemText } from "../outcome-words.ts";
 import { parseWeeknoteActionValue, WEEKNOTE_ACTIONS, type WeeknoteActionValue } from "./blocks.ts";
 import { recordCommand, type SlackListenerDeps, workspaceOf } from "./listener-kit.ts";
 import { actionRefusalText, decisionText } from "./presenter.ts";
@@ -306,28 +307,7 @@ const FIELD_BLOCKS: Record<TeamSettingsField, string> = {
 function modalErrors(problems: Partial<Record<TeamSettingsField, FieldProblem>>): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const [field, problem] of Object.entries(problems) as [TeamSettingsField, FieldProblem][]) {
-    errors[FIELD_BLOCKS[field]] = problemText(problem);
+    errors[FIELD_BLOCKS[field]] = fieldProblemText(problem);
   }
   return errors;
-}
-
-function problemText(problem: FieldProblem): string {
-  switch (problem.problem) {
-    case "not_approver":
-      return "Only the team's approvers can change its settings.";
-    case "bad_timezone":
-      return "Not a time zone: use an IANA name such as Europe/London.";
-    case "bad_schedule":
-      return "Write a weekday and a time, such as Friday 14:00.";
-    case "bad_reminder":
-      return "Write a weekday and a time, such as Thursday 15:00, or leave it empty.";
-    case "bad_emoji":
-      return problem.detail ?? "Write NAME=SECTION pairs, comma-separated.";
-    case "bad_series":
-      return "Write a week and its number, such as 2026-W13 = 3.12.";
-    case "no_approvers":
-      return "A team needs at least one approver.";
-    case "no_members":
-      return "A personal note needs its writer among the members.";
-  }
 }

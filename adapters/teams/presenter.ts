@@ -16,7 +16,7 @@
 import type { Activity } from "botbuilder";
 import type { FieldProblem, TeamSettingsField } from "../../src/app/configure-team.ts";
 import type { Notice, ReviewStatus } from "../../src/domain/outcomes.ts";
-import { type NameOf, outcomeWords } from "../outcome-words.ts";
+import { fieldProblemText, type NameOf, outcomeWords } from "../outcome-words.ts";
 
 export type { NameOf } from "../outcome-words.ts";
 
@@ -209,27 +209,7 @@ export function reminderText(
   return `Nothing has been tagged for ${week} yet. To add something to the weeknote${when}, ${ways.join(", ")} or ${last}.`;
 }
 
-/** Why a settings field was refused, in plain text (it goes under the field on the settings card). */
-export function fieldProblemText(problem: FieldProblem): string {
-  switch (problem.problem) {
-    case "not_approver":
-      return "Only the team's approvers can change its settings.";
-    case "bad_timezone":
-      return "Not a time zone: use an IANA name such as Europe/London.";
-    case "bad_schedule":
-      return "Write a weekday and a time, such as Friday 14:00.";
-    case "bad_reminder":
-      return "Write a weekday and a time, such as Thursday 15:00, or leave it empty.";
-    case "bad_emoji":
-      return problem.detail ?? "Write NAME=SECTION pairs, comma-separated.";
-    case "bad_series":
-      return "Write a week and its number, such as 2026-W13 = 3.12.";
-    case "no_approvers":
-      return "A team needs at least one approver.";
-    case "no_members":
-      return "A personal note needs its writer among the members.";
-  }
-}
+export { fieldProblemText } from "../outcome-words.ts";
 
 /** configureTeam's problems as the sentences settingsCard shows under the fields. */
 export function fieldProblems(

@@ -5,19 +5,60 @@ import { createChatRouter } from "../../../src/app/chat-router.ts";
 import { createCommandResults } from "../../../src/app/command-results.ts";
 import { createCore } from "../../../src/app/use-cases.ts";
 import { BotError } from "../../../src/domain/errors.ts";
-import { PLATFORMS } from "../../../src/domain/message-ref.ts";
+import type { Highlight } from "../../../src/domain/highlight.ts";
+import { PLATFORMS, type Platform } from "../../../src/domain/message-ref.ts";
 import { NO_ALIASES } from "../../../src/domain/sections.ts";
 import { defaultTeamSettings, type TeamSettings } from "../../../src/domain/team.ts";
 import { weekWindow } from "../../../src/domain/week.ts";
-import type { ChatPlatform } from "../../../src/ports/chat.ts";
+import type { ChatPlatform, ChatRouter } from "../../../src/ports/chat.ts";
+import type { Logger } from "../../../src/ports/logger.ts";
+import type { Store } from "../../../src/ports/store.ts";
 import { ALICE, BOB, GENERAL, REVIEW, refOf, startCore, WS, w13 } from "../../support/core-harness.ts";
-import { manualTime } from "../../support/manual-timers.ts";
+import { type ManualTime, manualTime } from "../../support/manual-timers.ts";
 import { type LogEntry, recordingLogger } from "../../support/memory-logger.ts";
 import { recordingChat } from "../../support/recording-chat.ts";
 
 const KEY = { workspace: WS, team: "default", week: "2026-W13" };
 const WEEK = weekWindow({ year: 2026, week: 13 }, "Europe/London");
 const BLOCKED = "C-blocked";
+
+/** Bob's message, starred by Alice, in 2026-W13. */
+function starred(platform: Platform): Highlight {
+  return {
+    id: `${GENERAL}/1`,
+    platform,
+    workspace: WS,
+    conversationId: GENERAL,
+    conversationName: "general",
+    private: false,
+    messageId: "1",
+    threadId: undefined,
+    postedAtMs: w13(10),
+    authorId: BOB,
+    authorName: "Bob",
+    text: "Bins booking went live",
+    section: "highlights",
+    tags: [{ user: ALICE, reaction: "star", section: "highlights", via: "reaction" }],
+    permalink: undefined,
+    team: undefined,
+  };
+}
+
+/** The core with its schedule on, on manual time. */
+function scheduledCore(store: Store, chat: ChatRouter, time: ManualTime, logger: Logger, holder: string) {
+  return createCore({
+    store,
+    chat,
+    summariser: createOfflineSummariser(),
+    aliases: NO_ALIASES,
+    clock: time.clock,
+    timers: time.timers,
+    logger,
+    holder,
+    defaultTimezone: "Europe/London",
+    schedule: true,
+  });
+}
 
 // What the core offers platform adapters beyond commands: a card action waiting for its
 // decision's result, teams a platform refuses to post for, and work before each draft.
@@ -68,18 +109,7 @@ describe.each(PLATFORMS)("platform hooks of the core on %s", (platform) => {
     const router = createChatRouter();
     router.add(chat);
     const logs: LogEntry[] = [];
-    const core = createCore({
-      store,
-      chat: router,
-      summariser: createOfflineSummariser(),
-      aliases: NO_ALIASES,
-      clock: time.clock,
-      timers: time.timers,
-      logger: recordingLogger(logs),
-      holder: "hooks",
-      defaultTimezone: "Europe/London",
-      schedule: true,
-    });
+    const core = scheduledCore(store, router, time, recordingLogger(logs), "hooks");
     const team = (key: string, reviewChannel: string): TeamSettings => ({
       ...defaultTeamSettings(platform, WS, "Europe/London", time.now(), { key, name: key }),
       approvers: [ALICE],
@@ -89,26 +119,7 @@ describe.each(PLATFORMS)("platform hooks of the core on %s", (platform) => {
     for (const t of [team("t1", REVIEW), team("t2", BLOCKED), team("t3", "C-three")]) {
       await store.saveTeam(t);
     }
-    await store.saveHighlights([
-      {
-        id: `${GENERAL}/1`,
-        platform,
-        workspace: WS,
-        conversationId: GENERAL,
-        conversationName: "general",
-        private: false,
-        messageId: "1",
-        threadId: undefined,
-        postedAtMs: w13(10),
-        authorId: BOB,
-        authorName: "Bob",
-        text: "Bins booking went live",
-        section: "highlights",
-        tags: [{ user: ALICE, reaction: "star", section: "highlights", via: "reaction" }],
-        permalink: undefined,
-        team: undefined,
-      },
-    ]);
+    await store.saveHighlights([starred(platform)]);
     await core.schedule?.start();
     await time.advanceTo("2026-03-27T14:01:00Z");
     await core.schedule?.idle();
@@ -162,44 +173,14 @@ describe.each(PLATFORMS)("platform hooks of the core on %s", (platform) => {
     };
     const router = createChatRouter();
     router.add(chat);
-    const core = createCore({
-      store,
-      chat: router,
-      summariser: createOfflineSummariser(),
-      aliases: NO_ALIASES,
-      clock: time.clock,
-      timers: time.timers,
-      logger: recordingLogger([]),
-      holder: "retry-after",
-      defaultTimezone: "Europe/London",
-      schedule: true,
-    });
+    const core = scheduledCore(store, router, time, recordingLogger([]), "retry-after");
     await store.saveTeam({
       ...defaultTeamSettings(platform, WS, "Europe/London", time.now()),
       approvers: [ALICE],
       reviewChannel: REVIEW,
       publishChannel: REVIEW,
     });
-    await store.saveHighlights([
-      {
-        id: `${GENERAL}/1`,
-        platform,
-        workspace: WS,
-        conversationId: GENERAL,
-        conversationName: "general",
-        private: false,
-        messageId: "1",
-        threadId: undefined,
-        postedAtMs: w13(10),
-        authorId: BOB,
-        authorName: "Bob",
-        text: "Bins booking went live",
-        section: "highlights",
-        tags: [{ user: ALICE, reaction: "star", section: "highlights", via: "reaction" }],
-        permalink: undefined,
-        team: undefined,
-      },
-    ]);
+    await store.saveHighlights([starred(platform)]);
     await core.schedule?.start();
     await time.advanceTo("2026-03-27T15:00:00Z");
     await core.schedule?.idle();
