@@ -148,7 +148,10 @@ function buildProgram(io: CliIo): Command {
       DEFAULT_TEAMS_PACKAGE_NAME,
     )
     .option("--app-version <version>", "the app's version, MAJOR.MINOR.PATCH (default: weeknotes' version)")
-    .option("--website-url <url>", "the publisher's page shown in Teams (default: weeknotes' project page)")
+    .option(
+      "--website-url <url>",
+      "your organisation's page about the bot, shown in Teams as the publisher's (required unless package.json names a homepage)",
+    )
     .option("--privacy-url <url>", "the privacy statement's address (default: the website)")
     .option("--terms-url <url>", "the terms of use's address (default: the website)")
     .option(

@@ -36,11 +36,41 @@ export function maskSettingValues(
 ): string {
   const masked = [...settings]
     .map(([name, value]) => [name, value?.trim() ?? ""] as const)
-    .filter(([name, value]) => value.length >= (secretNames.has(name) ? 1 : SHORTEST_MASKED))
+    .filter(([name, value]) =>
+      secretNames.has(name)
+        ? value.length > 0
+        : // A plain word (`SingleTenant`, `info`) is a setting's ordinary value, not a pasted secret.
+          value.length >= SHORTEST_MASKED && !/^[A-Za-z]+$/.test(value),
+    )
     .sort((a, b) => b[1].length - a[1].length);
   let out = text;
   for (const [name, value] of masked) {
-    out = out.replaceAll(value, `<${name}>`);
+    out = replaceStandalone(out, value, `<${name}>`);
   }
   return withoutUrlCredentials(out);
+}
+
+const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+
+/**
+ * Replaces each occurrence of `value` that is not part of a longer word: a short secret (`e`)
+ * inside "problem" is neither hidden there (mangling the sentence) nor revealed by where it was.
+ */
+function replaceStandalone(text: string, value: string, by: string): string {
+  let out = "";
+  let from = 0;
+  for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
+    if (at < from) {
+      continue;
+    }
+    const before = text[at - 1];
+    const after = text[at + value.length];
+    const joinsBefore = isWordChar(before) && isWordChar(value[0]);
+    const joinsAfter = isWordChar(after) && isWordChar(value[value.length - 1]);
+    if (!joinsBefore && !joinsAfter) {
+      out += text.slice(from, at) + by;
+      from = at + value.length;
+    }
+  }
+  return out + text.slice(from);
 }

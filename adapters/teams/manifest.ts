@@ -334,7 +334,7 @@ function ownDeveloper(): TeamsDeveloper {
   if (developer === undefined) {
     throw new BotError(
       "input.bad_option",
-      "weeknotes' package.json names no homepage or repository for the app's details",
+      "--website-url is required: Teams shows every app's publisher with a web page",
       {
         hint: "Give --website-url (and --privacy-url, --terms-url if they differ): your organisation's page about the bot",
       },

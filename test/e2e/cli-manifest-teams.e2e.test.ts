@@ -227,7 +227,7 @@ describe("weeknotes manifest teams, usage", () => {
     if (expected === undefined) {
       // package.json names no homepage or repository: the command says to give one.
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/names no homepage or repository.*--website-url/);
+      expect(result.stderr).toMatch(/--website-url is required: .*your organisation.s page about the bot/);
     } else {
       expect(result.code).toBe(0);
       expect((await manifestIn(out)).developer.websiteUrl).toBe(expected.websiteUrl);

@@ -176,6 +176,24 @@ describe("start-up errors from libraries are printed with the settings' values m
     );
   });
 
+  it("leaves words alone: a short secret inside a word, and a setting's plain-word value", () => {
+    const settings = [
+      ["MICROSOFT_APP_PASSWORD", "e"],
+      ["MICROSOFT_APP_TYPE", "SingleTenant"],
+      ["SLACK_BOT_TOKEN", "xoxb-1-abc"],
+    ] as const;
+    const secrets = new Set(["MICROSOFT_APP_PASSWORD", "SLACK_BOT_TOKEN"]);
+    expect(
+      maskSettingValues(
+        "MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE is SingleTenant. Fix these problems (see .env.example); got xoxb-1-abc and e.",
+        settings,
+        secrets,
+      ),
+    ).toBe(
+      "MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE is SingleTenant. Fix these problems (see .env.example); got <SLACK_BOT_TOKEN> and <MICROSOFT_APP_PASSWORD>.",
+    );
+  });
+
   it("weeknotes compile names LOG_LEVEL and DEFAULT_TIMEZONE without their values", async () => {
     const token = SECRETS[0] ?? "";
     for (const env of [{ LOG_LEVEL: token }, { DEFAULT_TIMEZONE: token }]) {
