@@ -6,6 +6,7 @@ import type {
   ReviewStatus,
   TeamProblem,
 } from "../src/domain/outcomes.ts";
+import type { Section } from "../src/domain/sections.ts";
 
 /**
  * The English sentences for use-case outcomes that every chat platform says alike (SPEC §3: rules
@@ -197,4 +198,11 @@ export function fieldProblemText(problem: FieldProblem): string {
     case "no_members":
       return "A personal note needs its writer among the members.";
   }
+}
+
+export const DRAFTING = "Drafting this week's weeknote…";
+
+/** A section as people read it: `coming_up` → `coming up`. */
+export function sectionWords(section: Section): string {
+  return section.replace("_", " ");
 }

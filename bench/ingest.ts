@@ -3,7 +3,7 @@
 // bare node:http server that only checks the signature (same run, same process, same client).
 // Then the same N again with the same event ids (Slack's retries): acknowledged, nothing new made.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { Agent, createServer, request } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { verifySlackRequest } from "@slack/bolt";
@@ -11,6 +11,7 @@ import type { Store } from "../src/ports/store.ts";
 import { BOT_USER, SECRET, startTestBot, TEAM } from "../test/support/bot-harness.ts";
 import { type FakeMessage, type FakeSlackApi, startFakeSlackApi } from "../test/support/fake-slack-api.ts";
 import { signSlackRequest } from "../test/support/slack-signing.ts";
+import { pct, rate, type Send, type Signed, send } from "./http-load.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -22,18 +23,6 @@ const AUTHOR = "U0ALICE001";
 const REACTOR = "U0BOB00002";
 // The tagged messages: one a minute from Monday 09:00 of the bot clock's week.
 const FIRST_SECOND = Date.parse("2026-03-23T09:00:00Z") / 1000;
-
-interface Signed {
-  body: string;
-  headers: Record<string, string>;
-}
-
-interface Send {
-  ms: number;
-  /** Per-request latency (request written → response fully read), sorted, ms. */
-  latencies: number[];
-  statuses: Map<number, number>;
-}
 
 const tsOf = (i: number) => `${FIRST_SECOND + i * 60}.${String(100 + i).padStart(6, "0")}`;
 
@@ -68,51 +57,6 @@ function reactionEvents(count: number, prefix: string, itemType = "message"): Si
   });
 }
 
-/** POSTs every request, CONCURRENCY in flight over keep-alive connections; times each to its full answer. */
-async function send(url: string, requests: Signed[], extra: Record<string, string> = {}): Promise<Send> {
-  const target = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let next = 0;
-  const one = (signed: Signed) =>
-    new Promise<void>((done, fail) => {
-      const started = performance.now();
-      const req = request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: "POST",
-          headers: { ...signed.headers, ...extra },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            latencies.push(performance.now() - started);
-            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
-            done();
-          });
-          res.on("error", fail);
-        },
-      );
-      req.on("error", fail);
-      req.end(signed.body);
-    });
-  const lane = async () => {
-    for (let i = next++; i < requests.length; i = next++) {
-      await one(requests[i] as Signed);
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  const ms = performance.now() - started;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { ms, latencies, statuses };
-}
-
 /** The baseline: read the body, check the Slack signature (HMAC-SHA256, timingSafeEqual), answer 200. */
 async function startBareServer(): Promise<{ url: string; close(): Promise<void> }> {
   const nowSeconds = Math.floor(Date.parse(NOW) / 1000);
@@ -144,10 +88,6 @@ async function startBareServer(): Promise<{ url: string; close(): Promise<void> 
       }),
   };
 }
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-const rate = (count: number, ms: number) => Math.round(count / (ms / 1000));
 
 function onlyOk(run: Send, what: string): void {
   if (run.statuses.size !== 1 || run.statuses.get(200) !== run.latencies.length) {
@@ -235,7 +175,7 @@ async function ingest(fresh: Signed[], warmup: Signed[]): Promise<Ingest> {
     const db = (tb.bot.store as unknown as { db: { pragma(sql: string, o: object): unknown } }).db;
     const synchronous = Number(db.pragma("synchronous", { simple: true }));
     const url = `${tb.bot.url}/slack/events`;
-    await send(url, warmup); // signature, parse and Bolt, but nothing recorded
+    await send(url, warmup, CONCURRENCY); // signature, parse and Bolt, but nothing recorded
     await tb.settle();
     fake.clearCalls();
     const spent = timeStore(tb.bot.store);
@@ -247,7 +187,7 @@ async function ingest(fresh: Signed[], warmup: Signed[]): Promise<Ingest> {
     };
 
     const t0 = performance.now();
-    const first = await send(url, fresh);
+    const first = await send(url, fresh, CONCURRENCY);
     onlyOk(first, "events");
     await tb.settle(); // the worker has drained the inbox: every event is processed
     const storedMs = performance.now() - t0;
@@ -266,7 +206,7 @@ async function ingest(fresh: Signed[], warmup: Signed[]): Promise<Ingest> {
     fake.clearCalls();
 
     // Slack's retries: the same envelopes again, marked as retries.
-    const retry = await send(url, fresh, {
+    const retry = await send(url, fresh, CONCURRENCY, {
       "x-slack-retry-num": "1",
       "x-slack-retry-reason": "http_timeout",
     });
@@ -335,8 +275,8 @@ export async function benchIngest(): Promise<void> {
     // Baseline: the same client, requests and concurrency against a server that only verifies.
     const bare = await startBareServer();
     try {
-      await send(bare.url, warmup);
-      const run = await send(bare.url, fresh);
+      await send(bare.url, warmup, CONCURRENCY);
+      const run = await send(bare.url, fresh, CONCURRENCY);
       onlyOk(run, "baseline");
       baselines.push(run);
     } finally {

@@ -3,7 +3,7 @@
 // and its JWT checks against the fake channel identity's key, and a turn that only counts), at a
 // fixed concurrency, against a bare node:http server that only parses the body and verifies the
 // same JWT with jose (same run, same process, same client).
-import { Agent, createServer, request } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { createLocalJWKSet, jwtVerify } from "jose";
@@ -17,23 +17,12 @@ import {
   CHANNEL_ISSUER,
   TEST_APP_ID,
 } from "../test/support/bot-framework/index.ts";
+import { pct, rate, type Send, type Signed, send } from "./http-load.ts";
 
 const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = 200;
-
-interface Signed {
-  body: string;
-  headers: Record<string, string>;
-}
-
-interface Send {
-  ms: number;
-  /** Per-request latency (request written → response fully read), sorted, ms. */
-  latencies: number[];
-  statuses: Map<number, number>;
-}
 
 const silent: Logger = {
   debug: () => undefined,
@@ -63,51 +52,6 @@ async function messageActivities(bf: BotFrameworkFakes, count: number): Promise<
       },
     };
   });
-}
-
-/** POSTs every request, CONCURRENCY in flight over keep-alive connections; times each to its full answer. */
-async function send(url: string, requests: Signed[]): Promise<Send> {
-  const target = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let next = 0;
-  const one = (signed: Signed) =>
-    new Promise<void>((done, fail) => {
-      const started = performance.now();
-      const req = request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: "POST",
-          headers: signed.headers,
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            latencies.push(performance.now() - started);
-            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
-            done();
-          });
-          res.on("error", fail);
-        },
-      );
-      req.on("error", fail);
-      req.end(signed.body);
-    });
-  const lane = async () => {
-    for (let i = next++; i < requests.length; i = next++) {
-      await one(requests[i] as Signed);
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  const ms = performance.now() - started;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { ms, latencies, statuses };
 }
 
 /**
@@ -181,10 +125,6 @@ async function startTeamsServer(
   return { url: `${url}${TEAMS_MESSAGES_PATH}`, turns: () => turns, close: () => server.close() };
 }
 
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-const rate = (count: number, ms: number) => Math.round(count / (ms / 1000));
-
 function onlyOk(run: Send, what: string): void {
   if (run.statuses.size !== 1 || run.statuses.get(200) !== run.latencies.length) {
     throw new Error(`${what}: expected every answer to be 200, got ${JSON.stringify([...run.statuses])}`);
@@ -230,8 +170,8 @@ export async function benchTeamsActivities(): Promise<void> {
   for (let round = 0; round < ROUNDS && (round === 0 || performance.now() - started < 30_000); round += 1) {
     const bare = await startBareServer(jwks);
     try {
-      await send(bare.url, warmup);
-      const run = await send(bare.url, activities);
+      await send(bare.url, warmup, CONCURRENCY);
+      const run = await send(bare.url, activities, CONCURRENCY);
       onlyOk(run, "baseline");
       baselines.push(run);
     } finally {
@@ -239,9 +179,9 @@ export async function benchTeamsActivities(): Promise<void> {
     }
     const teams = await startTeamsServer(bf);
     try {
-      await send(teams.url, warmup);
+      await send(teams.url, warmup, CONCURRENCY);
       const before = teams.turns();
-      const run = await send(teams.url, activities);
+      const run = await send(teams.url, activities, CONCURRENCY);
       onlyOk(run, "weeknotes");
       if (teams.turns() - before !== ACTIVITIES) {
         throw new Error(`expected ${ACTIVITIES} turns, ran ${teams.turns() - before}`);

@@ -3,6 +3,7 @@ import type { FieldProblem, TeamSettingsField, TeamSettingsForm } from "../../sr
 import type { ActionCheck } from "../../src/app/decide-draft.ts";
 import type { PostedRef } from "../../src/domain/message-ref.ts";
 import { fieldProblemText } from "../outcome-words.ts";
+import { SETTINGS_FIELD_IDS } from "../settings-form.ts";
 import { parseWeeknoteActionValue, WEEKNOTE_ACTIONS, type WeeknoteActionValue } from "./blocks.ts";
 import { recordCommand, type SlackListenerDeps, workspaceOf } from "./listener-kit.ts";
 import { actionRefusalText, decisionText } from "./presenter.ts";
@@ -287,21 +288,7 @@ function formOf(values: ViewValues): TeamSettingsForm {
   };
 }
 
-const FIELD_BLOCKS: Record<TeamSettingsField, string> = {
-  name: "name",
-  reviewChannel: "review",
-  publishChannel: "publish",
-  sourceChannels: "sources",
-  timezone: "timezone",
-  schedule: "schedule",
-  reminder: "reminder",
-  approvers: "approvers",
-  emoji: "emoji",
-  series: "series",
-  personal: "personal",
-  members: "members",
-  includePrivate: "name",
-};
+const FIELD_BLOCKS: Record<TeamSettingsField, string> = SETTINGS_FIELD_IDS;
 
 /** Problems as Slack's `response_action: "errors"` wants them: block id → sentence. */
 function modalErrors(problems: Partial<Record<TeamSettingsField, FieldProblem>>): Record<string, string> {

@@ -6,11 +6,10 @@
 
 import type { ActionCheck } from "../../src/app/decide-draft.ts";
 import type { Notice, ReviewStatus } from "../../src/domain/outcomes.ts";
-import { type NameOf, outcomeWords } from "../outcome-words.ts";
+import { type NameOf, outcomeWords, sectionWords } from "../outcome-words.ts";
 
 export type { NameOf } from "../outcome-words.ts";
 
-import type { Section } from "../../src/domain/sections.ts";
 import { formatDraftSchedule, type TeamSettings } from "../../src/domain/team.ts";
 
 /** What `/weeknotes help` lists. */
@@ -32,12 +31,7 @@ export function helpText(unknown: string | undefined): string {
 export const INVITE_HINT =
   "I couldn't read that message, so it isn't in the weeknotes yet. Invite me to the channel (type `/invite @weeknotes` there) and tag it again.";
 
-export const DRAFTING = "Drafting this week's weeknote…";
-
-/** A section as people read it: `coming_up` → `coming up`. */
-export function sectionWords(section: Section): string {
-  return section.replace("_", " ");
-}
+export { DRAFTING, sectionWords } from "../outcome-words.ts";
 
 /** The outcome sentences every platform shares, in Slack's terms (plain text: posting escapes it). */
 const words = outcomeWords({

@@ -18,6 +18,7 @@ import { z } from "zod";
 import type { TeamSettingsForm } from "../../src/app/configure-team.ts";
 import { isSection, type Section } from "../../src/domain/sections.ts";
 import type { WeeknoteKey } from "../../src/domain/weeknote.ts";
+import { SETTINGS_FIELD_IDS } from "../settings-form.ts";
 
 /** The verbs of our Action.Execute buttons. */
 export const CARD_VERBS = ["approve", "edit", "regenerate", "skip", "settings"] as const;
@@ -34,21 +35,8 @@ export const CARD_INPUTS = {
   section: "section",
 } as const;
 
-/** The ids of the settings card's inputs, one per field of the configureTeam form. */
-export const SETTINGS_INPUTS = {
-  name: "name",
-  reviewChannel: "review",
-  publishChannel: "publish",
-  sourceChannels: "sources",
-  timezone: "timezone",
-  schedule: "schedule",
-  reminder: "reminder",
-  approvers: "approvers",
-  emoji: "emoji",
-  series: "series",
-  personal: "personal",
-  members: "members",
-} as const satisfies Partial<Record<keyof TeamSettingsForm, string>>;
+/** The ids of the settings card's inputs, one per field of the configureTeam form (as Slack's modal). */
+export const SETTINGS_INPUTS = SETTINGS_FIELD_IDS;
 
 /** What a card action asks for, read from an `adaptiveCard/action` invoke value. */
 export interface CardActionRequest {

@@ -16,11 +16,10 @@
 import type { Activity } from "botbuilder";
 import type { FieldProblem, TeamSettingsField } from "../../src/app/configure-team.ts";
 import type { Notice, ReviewStatus } from "../../src/domain/outcomes.ts";
-import { fieldProblemText, type NameOf, outcomeWords } from "../outcome-words.ts";
+import { fieldProblemText, type NameOf, outcomeWords, sectionWords } from "../outcome-words.ts";
 
 export type { NameOf } from "../outcome-words.ts";
 
-import type { Section } from "../../src/domain/sections.ts";
 import { formatDraftSchedule, type TeamSettings } from "../../src/domain/team.ts";
 import { slackEmojiUnicode } from "../emoji/aliases.ts";
 import { showBidiControls } from "./card-text.ts";
@@ -64,12 +63,7 @@ export const WELCOME_TEXT = [
 export const INVITE_HINT =
   "I couldn't read that message, so it isn't in the weeknotes yet. Add the Weeknotes app to this team (the team's **…** menu, **Manage team**, **Apps**), then use **Add to weeknotes** on the message again.";
 
-export const DRAFTING = "Drafting this week's weeknote…";
-
-/** A section as people read it: `coming_up` → `coming up`. */
-export function sectionWords(section: Section): string {
-  return section.replace("_", " ");
-}
+export { DRAFTING, sectionWords } from "../outcome-words.ts";
 
 /** The outcome sentences every platform shares, in Teams' terms (Teams Markdown, chat parts escaped). */
 const words = outcomeWords({

@@ -1,0 +1,73 @@
+// Shared by the HTTP benchmarks (bench/ingest, bench/teams-activities): one load loop and its
+// figures, so both measure the bot and its floor the same way.
+import { Agent, request } from "node:http";
+
+/** One request to send: its body and headers, made before any clock starts. */
+export interface Signed {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface Send {
+  ms: number;
+  /** Per-request latency (request written → response fully read), sorted, ms. */
+  latencies: number[];
+  statuses: Map<number, number>;
+}
+
+/** POSTs every request, `concurrency` in flight over keep-alive connections; times each to its full answer. */
+export async function send(
+  url: string,
+  requests: Signed[],
+  concurrency: number,
+  extra: Record<string, string> = {},
+): Promise<Send> {
+  const target = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const one = (signed: Signed) =>
+    new Promise<void>((done, fail) => {
+      const started = performance.now();
+      const req = request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          headers: { ...signed.headers, ...extra },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            latencies.push(performance.now() - started);
+            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
+            done();
+          });
+          res.on("error", fail);
+        },
+      );
+      req.on("error", fail);
+      req.end(signed.body);
+    });
+  const lane = async () => {
+    for (let i = next++; i < requests.length; i = next++) {
+      await one(requests[i] as Signed);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const ms = performance.now() - started;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { ms, latencies, statuses };
+}
+
+/** The `p`th percentile of sorted latencies. */
+export const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+/** Requests per second. */
+export const rate = (count: number, ms: number) => Math.round(count / (ms / 1000));
