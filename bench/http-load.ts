@@ -71,3 +71,69 @@ export const pct = (sorted: number[], p: number) =>
 
 /** Requests per second. */
 export const rate = (count: number, ms: number) => Math.round(count / (ms / 1000));
+
+/**
+ * Open loop: request i is due `i / perSecond` s after the start, whatever the answers before it
+ * (Slack sends events as they happen, it does not wait for our answers). A request's latency runs
+ * from when it was due, not from when it was written, so a stalled event loop (ours or the
+ * client's: they share a process) counts in full instead of delaying the next sends.
+ */
+export async function sendAtRate(
+  url: string,
+  requests: Signed[],
+  perSecond: number,
+  extra: Record<string, string> = {},
+): Promise<Send> {
+  const target = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const started = performance.now();
+  const one = (signed: Signed, dueAt: number) =>
+    new Promise<void>((done, fail) => {
+      const req = request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          headers: { ...signed.headers, ...extra },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            latencies.push(performance.now() - dueAt);
+            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
+            done();
+          });
+          res.on("error", fail);
+        },
+      );
+      req.on("error", fail);
+      req.end(signed.body);
+    });
+  const inFlight: Promise<void>[] = [];
+  let next = 0;
+  await new Promise<void>((allSent) => {
+    const tick = () => {
+      const now = performance.now();
+      // Every request due by now goes out (several at once after a stall).
+      while (next < requests.length && started + (next * 1000) / perSecond <= now) {
+        inFlight.push(one(requests[next] as Signed, started + (next * 1000) / perSecond));
+        next += 1;
+      }
+      if (next >= requests.length) {
+        allSent();
+        return;
+      }
+      setTimeout(tick, Math.max(0, started + (next * 1000) / perSecond - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all(inFlight);
+  const ms = performance.now() - started;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { ms, latencies, statuses };
+}

@@ -10,4 +10,6 @@ export const systemTimers: Timers = {
     timer.unref();
     return () => clearTimeout(timer);
   },
+  // The check phase runs after the poll phase, so every I/O callback ready now runs first.
+  nextTurn: () => new Promise((resume) => setImmediate(resume)),
 };

@@ -87,7 +87,7 @@ export class SummariserError extends BotError {
 
 /** Plain words for a draft's footer: why the LLM did not write this draft. Code-written, never the API's text. */
 export const FAILURE_REASONS: Readonly<Record<SummariserCode, string>> = {
-  "summariser.rate_limited": "the LLM service kept answering that we were over its rate limit",
+  "summariser.rate_limited": "the LLM service answered that we were over its rate limit",
   "summariser.quota": "the LLM account has run out of quota",
   "summariser.timeout": "the LLM service did not answer in time",
   "summariser.unavailable": "the LLM service was unavailable",

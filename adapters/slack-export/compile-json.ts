@@ -1,5 +1,5 @@
 import type { Highlight } from "../../src/domain/highlight.ts";
-import type { WeeknoteDocument } from "../../src/domain/weeknote.ts";
+import type { LeftOut, WeeknoteDocument } from "../../src/domain/weeknote.ts";
 
 /**
  * One highlight as `weeknotes compile --format json` lists it (a documented contract): `ts` is the
@@ -18,7 +18,9 @@ export interface HighlightJson {
 
 /**
  * The shape `weeknotes compile --format json` prints (a documented contract):
- * `{ week, timezone, highlights: HighlightJson[], weeknote: WeeknoteDocument, markdown }`.
+ * `{ week, timezone, highlights: HighlightJson[], weeknote: WeeknoteDocument, markdown, leftOut }`,
+ * `leftOut` listing every highlight the note does not cite and why (issue 9; empty for a note that
+ * cites them all or that was written before notes said so).
  */
 export interface CompileJson {
   week: string;
@@ -26,6 +28,7 @@ export interface CompileJson {
   highlights: HighlightJson[];
   weeknote: WeeknoteDocument;
   markdown: string;
+  leftOut: LeftOut[];
 }
 
 export function toHighlightJson(highlight: Highlight): HighlightJson {

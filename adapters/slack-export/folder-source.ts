@@ -13,10 +13,11 @@ import {
 } from "./source-errors.ts";
 
 /**
- * How deep a folder is listed: `channel/day.json` is 2 levels, and a copy wrapped in one more folder
- * (`export/channel/day.json`) is 3. Nothing a Slack export holds sits deeper.
+ * How deep a folder is listed: `channel/day.json` is 2 levels, an Enterprise Grid workspace's
+ * `workspace/channel/day.json` 3, and a copy wrapped in one more folder 4. Nothing a Slack export
+ * holds sits deeper.
  */
-const MAX_DEPTH = 3;
+const MAX_DEPTH = 4;
 
 type Kind = "file" | "folder" | "other";
 

@@ -1,10 +1,15 @@
-/** Conversation lists and the user list an export may hold at its root (all optional). */
+/**
+ * Conversation lists and the user lists an export may hold at its root (all optional): an
+ * Enterprise Grid org export has `org_users.json` instead of (or beside) `users.json`, and may hold
+ * the same files again in each workspace's sub-folder.
+ */
 export const METADATA_FILES = [
   "channels.json",
   "groups.json",
   "mpims.json",
   "dms.json",
   "users.json",
+  "org_users.json",
 ] as const;
 export type MetadataFile = (typeof METADATA_FILES)[number];
 
@@ -16,9 +21,14 @@ export interface DayFile {
   readonly path: string;
 }
 
-/** A top-level folder of the export that holds day files: one conversation, named by name or by id. */
+/**
+ * A folder of the export that holds day files: one conversation, named by name, by id, or by a
+ * normalised form of its name. At the root, or inside a workspace's sub-folder (Enterprise Grid).
+ */
 export interface ConversationFolder {
   readonly name: string;
+  /** The workspace sub-folder it sits in (`acme-design`), absent for a folder at the export's root. */
+  readonly workspace?: string;
   /** Sorted by date. */
   readonly days: readonly DayFile[];
 }
@@ -29,40 +39,83 @@ export interface ExportLayout {
   readonly root: string;
   /** Path inside the source of each metadata file present. */
   readonly metadata: ReadonlyMap<MetadataFile, string>;
-  /** Folders holding at least one day file, sorted by name. Other JSON in them is ignored. */
+  /** Folders holding at least one day file, sorted by workspace then name. Other JSON in them is ignored. */
   readonly folders: readonly ConversationFolder[];
+  /**
+   * Workspace sub-folders (Enterprise Grid): a folder at the root that holds a metadata file or
+   * folders of day files, with the path of each metadata file in it. Sorted by name.
+   */
+  readonly workspaces: readonly {
+    readonly name: string;
+    readonly metadata: ReadonlyMap<MetadataFile, string>;
+  }[];
+  /**
+   * Day files that sit where no export keeps them (deeper than a workspace's conversation
+   * folder), so no conversation can be told for them: they are not read, and the caller says so.
+   */
+  readonly unmapped: readonly string[];
 }
 
 const DAY_FILE = /^(\d{4})-(\d{2})-(\d{2})\.json$/;
 
-/** Finds the export's root, metadata files and conversation folders in a list of file paths. */
+/**
+ * Finds the export's root, metadata files, workspace sub-folders and conversation folders in a
+ * list of file paths: `channel/day.json` at the root, `workspace/channel/day.json` and
+ * `workspace/channels.json` in an Enterprise Grid export's workspace folders.
+ */
 export function findLayout(allPaths: readonly string[]): ExportLayout {
   // macOS archivers add `__MACOSX/` resource forks beside the real files.
   const paths = allPaths.filter((path) => !path.startsWith("__MACOSX/"));
   const root = findRoot(paths);
   const metadata = new Map<MetadataFile, string>();
-  const days = new Map<string, DayFile[]>();
+  const workspaceMetadata = new Map<string, Map<MetadataFile, string>>();
+  const days = new Map<string, { name: string; workspace: string | undefined; days: DayFile[] }>();
+  const unmapped: string[] = [];
+  const addDay = (workspace: string | undefined, name: string, day: DayFile) => {
+    const key = workspace === undefined ? name : `${workspace}/${name}`;
+    const folder = days.get(key) ?? { name, workspace, days: [] };
+    folder.days.push(day);
+    days.set(key, folder);
+  };
   for (const path of paths) {
     if (!path.startsWith(root)) {
       continue;
     }
     const parts = path.slice(root.length).split("/");
-    const [first = "", second] = parts;
+    const [first = "", second = "", third = ""] = parts;
+    const last = parts[parts.length - 1] ?? "";
     if (parts.length === 1 && isMetadataFile(first)) {
       metadata.set(first, path);
-    } else if (parts.length === 2 && second !== undefined) {
-      const date = dayFileDate(second);
-      if (date !== undefined) {
-        const list = days.get(first) ?? [];
-        list.push({ date, path });
-        days.set(first, list);
+    } else if (parts.length === 2 && isMetadataFile(second)) {
+      const files = workspaceMetadata.get(first) ?? new Map<MetadataFile, string>();
+      files.set(second, path);
+      workspaceMetadata.set(first, files);
+    } else if (dayFileDate(last) !== undefined) {
+      const date = dayFileDate(last) ?? "";
+      if (parts.length === 2) {
+        addDay(undefined, first, { date, path });
+      } else if (parts.length === 3) {
+        addDay(first, second, { date, path });
+      } else if (parts.length > 3 && third !== "") {
+        unmapped.push(path);
       }
     }
   }
-  const folders = [...days.entries()]
-    .map(([name, list]) => ({ name, days: list.sort((a, b) => compare(a.date, b.date)) }))
-    .sort((a, b) => compare(a.name, b.name));
-  return { root, metadata, folders };
+  const folders = [...days.values()]
+    .map(({ name, workspace, days: list }) => ({
+      name,
+      ...(workspace === undefined ? {} : { workspace }),
+      days: list.sort((a, b) => compare(a.date, b.date)),
+    }))
+    .sort((a, b) => compare(a.workspace ?? "", b.workspace ?? "") || compare(a.name, b.name));
+  const workspaceNames = new Set([
+    ...workspaceMetadata.keys(),
+    ...folders.flatMap((f) => (f.workspace === undefined ? [] : [f.workspace])),
+  ]);
+  const workspaces = [...workspaceNames]
+    .sort(compare)
+    .map((name) => ({ name, metadata: workspaceMetadata.get(name) ?? new Map<MetadataFile, string>() }));
+  return { root, metadata, folders, workspaces, unmapped: unmapped.sort(compare) };
 }
 
 /** The earliest and latest day-file dates (`YYYY-MM-DD`) of `folders`, or undefined when they hold none. */
@@ -138,8 +191,18 @@ export function dayFileDate(fileName: string): string | undefined {
 }
 
 function findRoot(paths: readonly string[]): string {
-  if (paths.includes("channels.json") || paths.some((path) => isDayFilePath(path.split("/"), 0))) {
+  if (
+    paths.includes("channels.json") ||
+    paths.includes("org_users.json") ||
+    paths.some((path) => isDayFilePath(path.split("/"), 0))
+  ) {
     return "";
+  }
+  // An Enterprise Grid export keeps channels.json in each workspace folder too: org_users.json
+  // marks the org's root, wherever channels.json is.
+  const org = paths.filter((path) => /^[^/]+\/org_users\.json$/.test(path)).sort();
+  if (org[0] !== undefined) {
+    return org[0].slice(0, -"org_users.json".length);
   }
   const wrapped = paths.filter((path) => /^[^/]+\/channels\.json$/.test(path)).sort();
   if (wrapped[0] !== undefined) {

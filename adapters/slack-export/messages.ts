@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isPersonMessage as isPersonWritten } from "../slack/message-author.ts";
+import { messageMarkup } from "../slack/message-text.ts";
 import { MessageProfile } from "./users.ts";
 
 const text = z.string().optional().catch(undefined);
@@ -45,7 +47,11 @@ export const ExportMessage = z.object({
   ts: z.string(),
   user: text,
   bot_id: text,
+  bot_profile: z.unknown().optional(),
   text,
+  // Read by messageMarkup, which checks every field it uses.
+  blocks: z.unknown().optional(),
+  attachments: z.unknown().optional(),
   thread_ts: text,
   team: text,
   user_team: text,
@@ -58,26 +64,11 @@ export const ExportMessage = z.object({
 export type ExportMessage = z.infer<typeof ExportMessage>;
 
 /**
- * Subtypes that are still a person writing: replies also sent to the channel, legacy file shares
- * and file comments, `/me` messages. Every other subtype (joins, topics, `bot_message`,
- * `tombstone`…) is Slack or a bot talking.
- */
-export const PERSON_SUBTYPES: ReadonlySet<string> = new Set([
-  "thread_broadcast",
-  "file_share",
-  "file_comment",
-  "me_message",
-]);
-
-/**
- * Whether a message is something a person wrote: no subtype, or one of {@link PERSON_SUBTYPES}.
- * A person posting through an app (Giphy: `user` and `bot_id`, no subtype) counts.
+ * Whether a person wrote the message: the rule the live bot applies too
+ * (adapters/slack/message-author.ts): Slackbot, apps and every subtype but a person's are not.
  */
 export function isPersonMessage(message: ExportMessage): boolean {
-  return (
-    (message.type === undefined || message.type === "message") &&
-    (message.subtype === undefined || PERSON_SUBTYPES.has(message.subtype))
-  );
+  return isPersonWritten(message);
 }
 
 /** Who wrote it: the commenter of a `file_comment`, else `user`. */
@@ -112,14 +103,15 @@ export function reactionUsers(reaction: Reaction): number {
 }
 
 /**
- * The message's text still in Slack markup: the comment of a `file_comment`; for a file shared
- * without a word, `shared a file: <title>` (`shared files: a, b` for several).
+ * The message's text still in Slack markup: the comment of a `file_comment`; else its words from
+ * `text`, `blocks` and shared `attachments` (messageMarkup, the live bot's rule too); for a file
+ * shared without a word, `shared a file: <title>` (`shared files: a, b` for several).
  */
 export function rawTextOf(message: ExportMessage): string {
   if (message.subtype === "file_comment" && message.comment?.comment !== undefined) {
     return message.comment.comment;
   }
-  const body = message.text ?? "";
+  const body = messageMarkup(message);
   if (body.trim() !== "") {
     return body;
   }

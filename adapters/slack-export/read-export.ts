@@ -10,6 +10,7 @@ import {
   CONVERSATION_LISTS,
   type Conversation,
   type ConversationList,
+  type JoinNotes,
   joinConversations,
   parseConversationList,
   selectConversations,
@@ -22,6 +23,7 @@ import {
   daySpan,
   type ExportLayout,
   findLayout,
+  type MetadataFile,
   unusablePaths,
 } from "./layout.ts";
 import {
@@ -79,6 +81,13 @@ export interface ExportHighlights {
     readonly filesRead: number;
     /** Items in those files, of any kind. */
     readonly messagesRead: number;
+    /**
+     * Parts of the export that could not be mapped to a conversation, one plain sentence each (no
+     * chat text: folder and file names only), for the caller to say on stderr: day files where no
+     * export keeps them (not read), folders no conversation list names (read as conversations of
+     * their own, private when the export lists private ones).
+     */
+    readonly warnings: readonly string[];
     /** What was passed over without failing, so the caller can warn. */
     readonly skipped: {
       /** Items of the day files read that are not message objects or lack a string `ts`. */
@@ -138,14 +147,28 @@ export async function readExportHighlights(options: ReadExportOptions): Promise<
 
 async function readFromSource(source: ExportSource, options: ReadExportOptions): Promise<ExportHighlights> {
   const layout = findLayout(source.paths);
-  if (!layout.metadata.has("channels.json") && layout.folders.length === 0) {
+  if (
+    !layout.metadata.has("channels.json") &&
+    !layout.metadata.has("org_users.json") &&
+    layout.folders.length === 0
+  ) {
     throw new BotError("input.not_an_export", `${source.location} does not look like a Slack export`, {
       hint: "A Slack export holds channels.json and one folder per channel of YYYY-MM-DD.json files; give that folder or the .zip Slack sent",
     });
   }
   const users = await readUsers(source, layout);
   const lists = await readConversationLists(source, layout);
-  const conversations = joinConversations(lists, layout.folders, users);
+  const notes: JoinNotes = { unlisted: [] };
+  const conversations = joinConversations(lists, layout.folders, users, notes);
+  const warnings = [
+    ...layout.unmapped.map(
+      (path) => `${shownPath(path)} is not where a Slack export keeps a conversation's day files; not read`,
+    ),
+    ...notes.unlisted.map(
+      (folder) =>
+        `folder ${shownPath(folder)} is in no conversation list of the export; read as a conversation of its own${lists.some((l) => l.private) ? " (private)" : ""}`,
+    ),
+  ];
   const chosen = selectConversations(conversations, options.channels);
   const skippedFiles = unusablePaths(
     layout,
@@ -217,6 +240,7 @@ async function readFromSource(source: ExportSource, options: ReadExportOptions):
     workspace,
     channels: chosen.map((c) => ({ id: c.id, name: c.name, private: c.private })),
     stats: {
+      warnings,
       filesRead,
       messagesRead,
       skipped: { entries: skippedEntries, files: skippedFiles },
@@ -302,33 +326,52 @@ function toHighlight(
   };
 }
 
+/** Every user list of the export: the root's `users.json` and `org_users.json`, then each workspace's. */
 async function readUsers(source: ExportSource, layout: ExportLayout): Promise<UserDirectory> {
-  const path = layout.metadata.get("users.json");
-  if (path === undefined) {
-    return new UserDirectory();
-  }
-  const users = UserDirectory.fromUsersJson(await readExportJson(source, path));
-  if (!users) {
-    throw badExportFile(source, path, "is not a list of users");
+  const users = new UserDirectory();
+  const places = [layout.metadata, ...layout.workspaces.map((w) => w.metadata)];
+  for (const metadata of places) {
+    for (const file of ["users.json", "org_users.json"] as const) {
+      const path = metadata.get(file);
+      if (path !== undefined && !users.addUsersJson(await readExportJson(source, path))) {
+        throw badExportFile(source, path, "is not a list of users");
+      }
+    }
   }
   return users;
 }
 
+/** The conversation lists at the root, then those of each workspace folder (Enterprise Grid). */
 async function readConversationLists(
   source: ExportSource,
   layout: ExportLayout,
 ): Promise<ConversationList[]> {
   const lists: ConversationList[] = [];
-  for (const [file, isPrivate] of CONVERSATION_LISTS) {
-    const path = layout.metadata.get(file);
-    if (path === undefined) {
-      continue;
+  const places: [ReadonlyMap<MetadataFile, string>, string | undefined][] = [
+    [layout.metadata, undefined],
+    ...layout.workspaces.map((w): [ReadonlyMap<MetadataFile, string>, string] => [w.metadata, w.name]),
+  ];
+  for (const [metadata, workspace] of places) {
+    for (const [file, isPrivate] of CONVERSATION_LISTS) {
+      const path = metadata.get(file);
+      if (path === undefined) {
+        continue;
+      }
+      const list = parseConversationList(await readExportJson(source, path), isPrivate, workspace);
+      if (!list) {
+        throw badExportFile(source, path, "is not a list of conversations");
+      }
+      lists.push(list);
     }
-    const list = parseConversationList(await readExportJson(source, path), isPrivate);
-    if (!list) {
-      throw badExportFile(source, path, "is not a list of conversations");
-    }
-    lists.push(list);
   }
   return lists;
+}
+
+/** A path for a terminal line: control and bidi characters shown as `\u{…}`, so a name cannot rewrite the line. */
+function shownPath(path: string): string {
+  // \p{Cc} is every C0 and C1 control; the rest are the bidi controls (render-markdown.ts).
+  return path.replace(
+    /[\p{Cc}\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/gu,
+    (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`,
+  );
 }

@@ -31,8 +31,17 @@ export class UserDirectory {
    */
   static fromUsersJson(data: unknown): UserDirectory | undefined {
     const directory = new UserDirectory();
+    return directory.addUsersJson(data) ? directory : undefined;
+  }
+
+  /**
+   * Adds the people of another parsed user list (`org_users.json` of an Enterprise Grid export, a
+   * workspace folder's `users.json`); a person already listed keeps the name first read.
+   * @returns false when `data` is not an array, so the caller can name the bad file.
+   */
+  addUsersJson(data: unknown): boolean {
     if (!Array.isArray(data)) {
-      return undefined;
+      return false;
     }
     for (const item of data) {
       const parsed = UsersJsonEntry.safeParse(item);
@@ -46,12 +55,15 @@ export class UserDirectory {
         user.real_name,
         user.name,
       );
-      directory.listed.set(user.id, { name, handle: firstNonEmpty(user.name) });
+      if (this.listed.has(user.id)) {
+        continue;
+      }
+      this.listed.set(user.id, { name, handle: firstNonEmpty(user.name) });
       if (user.team_id) {
-        directory.teams.set(user.team_id, (directory.teams.get(user.team_id) ?? 0) + 1);
+        this.teams.set(user.team_id, (this.teams.get(user.team_id) ?? 0) + 1);
       }
     }
-    return directory;
+    return true;
   }
 
   /** Remembers the name a message's `user_profile` gives its author, for users `users.json` lacks. */

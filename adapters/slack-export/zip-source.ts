@@ -9,6 +9,7 @@ import {
   unreadableExport,
   unreadableExportFile,
 } from "./source-errors.ts";
+import { decodeZipEntryName } from "./zip-names.ts";
 
 /** Unix file type bits of an entry's external attributes, and the type of a symbolic link. */
 const S_IFMT = 0o170000;
@@ -19,7 +20,8 @@ const S_IFLNK = 0o120000;
  * `lazyEntries`); {@link ExportSource.readText} inflates just the entry asked for, after checking
  * that it is not encrypted and that its declared uncompressed size is at most `maxFileBytes` (yauzl
  * then stops an entry that inflates to more than it declares). The zip stays open until `close()`.
- * Entries that are symbolic links are listed in `others` and never read.
+ * Entries that are symbolic links are listed in `others` and never read. Entry names are decoded
+ * as unzip tools decode them ({@link decodeZipEntryName}: UTF-8 with or without the flag, else CP437).
  * @throws BotError `input.not_an_export` when the file cannot be read (permissions…), is not a
  *   readable zip, or holds an entry whose name leads out of the export (`../`, absolute: the rule
  *   of {@link outsideExport}, which the folder reader applies too).
@@ -38,12 +40,8 @@ export async function openZipSource(location: string, maxFileBytes: number): Pro
   }
   try {
     for await (const entry of zip.eachEntry()) {
-      const name = yauzl.getFileNameLowLevel(
-        entry.generalPurposeBitFlag,
-        entry.fileNameRaw,
-        entry.extraFields,
-        false,
-      );
+      // UTF-8 when the flag says so or the bytes are valid UTF-8, else CP437: as unzip tools read them.
+      const name = decodeZipEntryName(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields);
       // The rule the folder reader applies too (outsideExport), as strict as yauzl's validateFileName.
       if (outsideExport(location, name) !== undefined) {
         unsafe = name;

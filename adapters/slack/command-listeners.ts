@@ -10,6 +10,8 @@ import {
   typedText,
   workspaceOf,
 } from "./listener-kit.ts";
+import { isMachineMessage } from "./message-author.ts";
+import { messageMarkup } from "./message-text.ts";
 import { DRAFTING, refusalText, sectionWords, teamProblemText } from "./presenter.ts";
 import { configModal } from "./views.ts";
 
@@ -102,6 +104,23 @@ export function registerCommandListeners(app: App, deps: SlackListenerDeps): voi
         await ack(ephemeral(`Making the team ${request.name}…`));
         return;
       }
+      case "forget": {
+        // Through the inbox like every write: durable before the acknowledgement, retried when it fails.
+        await recordCommand(
+          deps,
+          {
+            kind: "forget_person",
+            platform: "slack",
+            workspace,
+            user,
+            replyTo: { conversationId: channel, userId: user },
+          },
+          eventId,
+          context,
+        );
+        await ack(ephemeral("Forgetting your highlights and tags…"));
+        return;
+      }
       default:
         await ack(ephemeral(await answerRequest(deps, { workspace, conversationId: channel }, request)));
     }
@@ -113,13 +132,11 @@ export function registerCommandListeners(app: App, deps: SlackListenerDeps): voi
       return;
     }
     const workspace = workspaceOf(context);
-    const message = shortcut.message as {
+    const message = shortcut.message as Record<string, unknown> & {
       ts: string;
       thread_ts?: string;
       text?: string;
       user?: string;
-      bot_id?: string;
-      subtype?: string;
     };
     await recordCommand(
       deps,
@@ -134,10 +151,10 @@ export function registerCommandListeners(app: App, deps: SlackListenerDeps): voi
         ...(typeof message.text === "string"
           ? {
               content: {
-                rawText: message.text,
+                rawText: messageMarkup(message),
                 ...(message.user ? { authorId: message.user } : {}),
                 postedAtMs: slackTsToMs(message.ts),
-                fromBot: message.bot_id !== undefined || message.subtype === "bot_message",
+                fromBot: isMachineMessage(message),
               },
             }
           : {}),

@@ -24,6 +24,16 @@ export const SLACK_EVENTS_PATH = "/slack/events";
 /** Slack's replay window: a request timestamp further than this from now is refused. */
 const REPLAY_WINDOW_SECONDS = 5 * 60;
 
+/**
+ * The lean path for hot events (slack-app.ts): given a verified, parsed request body and its
+ * correlation id, resolves once the event is recorded (or deliberately ignored), and rejects when
+ * it could not be recorded; undefined when the body is not a hot event and Bolt should have it.
+ */
+export type HotEventRoute = (
+  body: Record<string, unknown>,
+  correlationId: string,
+) => Promise<void> | undefined;
+
 export interface SlackHttpReceiverOptions {
   /** The app's signing secret (config `SLACK_SIGNING_SECRET`). */
   readonly signingSecret: string;
@@ -39,6 +49,8 @@ export interface SlackHttpReceiverOptions {
    * Default 2,500: under Slack's 3-second limit, leaving time for the network.
    */
   readonly ackTimeoutMs?: number;
+  /** Hot events recorded without Bolt (see HotEventRoute); default none: Bolt has everything. */
+  readonly hotEvents?: HotEventRoute;
 }
 
 export interface SlackHttpReceiver {
@@ -59,7 +71,10 @@ export interface SlackHttpReceiver {
  *    `clock.now()` either way (401 when missing, forged or stale);
  * 3. parses JSON, or `application/x-www-form-urlencoded` (slash commands; interactive `payload=`
  *    JSON) (400 when malformed), and answers `url_verification` with its challenge;
- * 4. calls `app.processEvent` with `X-Slack-Retry-Num`/`X-Slack-Retry-Reason` passed on (Events
+ * 4. hands a hot event (reaction, message) to `hotEvents`, which records it without Bolt, and
+ *    answers an empty 200 once it resolved, 500 when it rejected (the record failed: Slack
+ *    redelivers, and the inbox recognises the redelivery by `event_id`); anything else goes to
+ *    Bolt: calls `app.processEvent` with `X-Slack-Retry-Num`/`X-Slack-Retry-Reason` passed on (Events
  *    API retries: Slack re-sends an event not acknowledged within 3 s, up to 3 times; telling a
  *    retry apart is the use case's job, by `event_id`);
  * 5. answers once `processEvent` has finished (Bolt's processBeforeResponse), with what `ack()`
@@ -158,6 +173,25 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
       logger.error({ ...fields, ackTimeoutMs }, "Listener not done in time; answered 500 so Slack retries");
       sendStatus(response, 500);
     }, ackTimeoutMs);
+
+    const lean = options.hotEvents?.(body, correlationId);
+    if (lean !== undefined) {
+      try {
+        await lean;
+        if (response.headersSent) {
+          logger.warn(fields, "Event recorded after the 500 was sent; Slack's retry will be a duplicate");
+        } else {
+          sendEmpty(response);
+          logger.info(fields, "Slack request acknowledged");
+        }
+      } catch (error) {
+        logger.error({ ...fields, ...describeError(error) }, "Slack event not recorded; answered 500");
+        if (!response.headersSent) sendStatus(response, 500);
+      } finally {
+        clearTimeout(timer);
+      }
+      return;
+    }
 
     // biome-ignore lint/suspicious/noExplicitAny: Bolt's AckFn takes whatever the listener answers with.
     const ack: AckFn<any> = async (value?: unknown) => {

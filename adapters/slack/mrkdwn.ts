@@ -35,6 +35,7 @@ export function decodeSlackEntities(text: string): string {
  * `<@U1>` and legacy `<@U1|name>` → `@Display Name`; `<#C1|general>` → `#general`;
  * `<https://x|label>` → `label (https://x)`; `<https://x>` → `https://x`; `<mailto:a@b|a@b>` → `a@b`;
  * `<!here>`, `<!channel>`, `<!everyone>` → `@here`… as inert words; `<!subteam^S1|@team>` → `@team`;
+ * an empty label (`<#C1|>`) counts as none, and an id nobody can name shows as the id (`#C1`);
  * `<!date^…|fallback>` → `fallback`; entities decoded last.
  */
 export function decodeSlackText(text: string, names: SlackNameLookup): string {
@@ -65,15 +66,16 @@ function decodePlain(text: string, names: SlackNameLookup): string {
 function decodeToken(body: string, names: SlackNameLookup): string {
   const bar = body.indexOf("|");
   const target = bar === -1 ? body : body.slice(0, bar);
-  const label = bar === -1 ? undefined : decodeSlackEntities(body.slice(bar + 1));
+  // An empty label (`<#C0GENERAL1|>`, as exports hold) is no label: the name is looked up instead.
+  const label = bar === -1 || bar === body.length - 1 ? undefined : decodeSlackEntities(body.slice(bar + 1));
   const sigil = target.charAt(0);
   if (sigil === "@") {
     const id = target.slice(1);
-    return `@${names.userName(id) ?? label?.replace(/^@/, "") ?? id}`;
+    return `@${names.userName(id) || label?.replace(/^@/, "") || id}`;
   }
   if (sigil === "#") {
     const id = target.slice(1);
-    return `#${names.channelName(id) ?? label?.replace(/^#/, "") ?? id}`;
+    return `#${names.channelName(id) || label?.replace(/^#/, "") || id}`;
   }
   if (sigil === "!") {
     return decodeSpecial(target.slice(1), label);

@@ -38,6 +38,8 @@ import {
 } from "./blocks.ts";
 import { escapeSlackText } from "./escape.ts";
 import { slackTsToMs } from "./ids.ts";
+import { isMachineMessage } from "./message-author.ts";
+import { messageMarkup } from "./message-text.ts";
 import { decodeSlackText } from "./mrkdwn.ts";
 import { noticeText, reviewStatusText } from "./presenter.ts";
 
@@ -236,6 +238,12 @@ export interface SlackChat extends ChatPlatform {
   notifyText(workspace: string, channelId: string, userId: string, text: string): Promise<void>;
   /** Publishes a user's App Home view (views.publish). */
   publishHome(workspace: string, userId: string, view: unknown): Promise<void>;
+  /**
+   * The workspace's custom emoji (emoji.list, scope `emoji:read`): name → image URL or
+   * `alias:<name>`; entries that are not strings are left out.
+   * @throws BotError as {@link translateSlackError} (`platform.missing_scope` without emoji:read).
+   */
+  customEmoji(workspace: string): Promise<Record<string, string>>;
 }
 
 /**
@@ -317,8 +325,9 @@ export function createSlackChat(options: SlackChatOptions): SlackChat {
 
   async function decode(workspace: string, text: string): Promise<string> {
     const userIds = new Set(Array.from(text.matchAll(/<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>/g), (m) => m[1] ?? ""));
-    // Channel links with a `|name` label carry their name already; only bare ones are looked up.
-    const channelIds = new Set(Array.from(text.matchAll(/<#([CG][A-Z0-9]+)>/g), (m) => m[1] ?? ""));
+    // Channel links with a `|name` label carry their name already; bare ones and empty labels
+    // (`<#C1|>`) are looked up, and a channel the bot cannot read shows its id.
+    const channelIds = new Set(Array.from(text.matchAll(/<#([CG][A-Z0-9]+)\|?>/g), (m) => m[1] ?? ""));
     const [userNames, channelNames] = await Promise.all([
       Promise.all([...userIds].map(async (id) => [id, await userName(workspace, id)] as const)),
       Promise.all([...channelIds].map(async (id) => [id, (await channelInfo(workspace, id)).name] as const)),
@@ -375,7 +384,7 @@ export function createSlackChat(options: SlackChatOptions): SlackChat {
   async function authorName(workspace: string, message: Record<string, unknown>): Promise<string> {
     const user = str(message.user);
     const fromProfile = displayName({ profile: message.user_profile });
-    if (user !== undefined && message.bot_id === undefined) {
+    if (user !== undefined && !isMachineMessage(message, options.botUserId)) {
       return (await userName(workspace, user)) ?? fromProfile ?? user;
     }
     return str(record(message.bot_profile).name) ?? str(message.username) ?? fromProfile ?? user ?? "a bot";
@@ -526,6 +535,13 @@ export function createSlackChat(options: SlackChatOptions): SlackChat {
       await call(workspace, "views.publish", { user_id: userId, view });
     },
 
+    async customEmoji(workspace: string): Promise<Record<string, string>> {
+      const emoji = record((await call(workspace, "emoji.list", {})).emoji);
+      return Object.fromEntries(
+        Object.entries(emoji).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+      );
+    },
+
     async fetchMessage(ref: MessageRef): Promise<FetchedMessage | undefined> {
       const { workspace, conversationId: channelId, messageId: ts } = ref;
       let permalink: string | undefined;
@@ -545,12 +561,11 @@ export function createSlackChat(options: SlackChatOptions): SlackChat {
       }
       permalink ??= await permalinkOf(workspace, channelId, ts);
       const user = str(message.user);
-      const subtype = str(message.subtype);
       const threadTs = str(message.thread_ts);
       const [channel, author, text] = await Promise.all([
         channelInfo(workspace, channelId),
         authorName(workspace, message),
-        decode(workspace, str(message.text) ?? ""),
+        decode(workspace, messageMarkup(message)),
       ]);
       return {
         conversationName: channel.name,
@@ -561,10 +576,7 @@ export function createSlackChat(options: SlackChatOptions): SlackChat {
         authorId: user,
         authorName: author,
         text,
-        fromBot:
-          message.bot_id !== undefined ||
-          subtype === "bot_message" ||
-          (user !== undefined && (user === options.botUserId || user === "USLACKBOT")),
+        fromBot: isMachineMessage(message, options.botUserId),
         permalink,
         postedAtMs: slackTsToMs(ts),
       };
@@ -587,9 +599,7 @@ export function createSlackChat(options: SlackChatOptions): SlackChat {
         authorId: author,
         authorName,
         text,
-        fromBot:
-          content.fromBot ||
-          (author !== undefined && (author === options.botUserId || author === "USLACKBOT")),
+        fromBot: content.fromBot || isMachineMessage({ user: author }, options.botUserId),
         permalink,
         postedAtMs: content.postedAtMs,
       };

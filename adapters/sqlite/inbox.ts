@@ -70,6 +70,38 @@ export class InboxTable {
   }
 
   /**
+   * Records several events in one immediate transaction (one commit, one WAL sync), each as
+   * {@link record} does. An event that fails its check gets its error in its place and is not
+   * written; the others still are.
+   * @returns per event, in order: "recorded", "duplicate", or the BotError `store.invalid` it failed.
+   * @throws the SQLite error when the transaction cannot be written: then none of them is.
+   */
+  recordAll(events: readonly NewInboxEvent[]): ("recorded" | "duplicate" | Error)[] {
+    const rows = events.map((event) => {
+      try {
+        checkRecord(NewInboxEventRecord, event, "inbox event");
+        return {
+          workspace: event.workspace,
+          event_id: event.eventId,
+          kind: event.kind,
+          payload: checkJson(event.payload, "an inbox event payload"),
+          correlation_id: event.correlationId,
+          received_at_ms: event.receivedAtMs,
+        };
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
+    return this.db
+      .transaction(() =>
+        rows.map((row) =>
+          row instanceof Error ? row : this.sql.insert.run(row).changes > 0 ? "recorded" : "duplicate",
+        ),
+      )
+      .immediate();
+  }
+
+  /**
    * Claims up to `limit` pending events with notBeforeMs <= nowMs whose lease is expired or was
    * never taken, oldest receivedAtMs first (ties in recording order): in one immediate transaction
    * it leases them to `holder` until nowMs + leaseMs and adds 1 to their attempts, so two

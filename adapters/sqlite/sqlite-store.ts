@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { BotError } from "../../src/domain/errors.ts";
+import { BotError, isBotError } from "../../src/domain/errors.ts";
 import type { Highlight, Tag } from "../../src/domain/highlight.ts";
 import type { Platform, PostedRef } from "../../src/domain/message-ref.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
@@ -27,6 +27,7 @@ import { type ClaimQuery, InboxTable, type NewInboxEvent } from "./inbox.ts";
 import { InstallationTable } from "./installations.ts";
 import { LeaseTable } from "./leases.ts";
 import { migrate } from "./migrations.ts";
+import { RetentionQueries } from "./retention.ts";
 import { TeamTable } from "./teams.ts";
 import { type Decision, type WeeknoteQuery, WeeknoteTables } from "./weeknotes.ts";
 
@@ -34,9 +35,21 @@ import { type Decision, type WeeknoteQuery, WeeknoteTables } from "./weeknotes.t
 export interface SqliteStoreOptions {
   /** A file path (its directory is created when missing) or `":memory:"`. */
   readonly path: string;
-  /** How long a write waits for another connection's lock before failing, in ms. Default 5000. */
+  /**
+   * How long one call waits in all for another connection's lock before failing, in ms. Default
+   * 5000. Once open, the wait never blocks the event loop: SQLite is told not to wait (busy timeout
+   * 0) and a call refused as busy is tried again after a timer, 1 ms doubling up to 50 ms between
+   * tries. Opening (journal mode, migrations) waits as SQLite does, up to the same time.
+   */
   readonly busyTimeoutMs?: number;
 }
+
+/** A write whose durability comes from an earlier synced inbox row (see SqliteStore, "Durability"). */
+const RELAXED = "relaxed";
+type Durability = "full" | typeof RELAXED;
+
+/** Longest pause between two tries of a call refused because another connection holds the lock, ms. */
+const MAX_BUSY_PAUSE_MS = 50;
 
 /**
  * Opens (creating and migrating when needed) the SQLite store at `options.path`: WAL journal,
@@ -69,9 +82,33 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  *   skipped weeknote and from setPublished on one that is not approved; `weeknote.not_found` from
  *   setReviewMessage and setPublished when there is no such weeknote.
  * The original SQLite error is the BotError's `cause`.
+ *
+ * **Waiting.** better-sqlite3 is synchronous, so SQLite's own busy wait would stop the event loop
+ * (and every acknowledgement) while another process holds the write lock. Once open, the
+ * connection's busy timeout is 0 instead, and {@link SqliteStore.run} tries a refused call again after a timer until
+ * `busyTimeoutMs` has passed; meanwhile the process keeps answering.
+ *
+ * **Group commit.** recordEvent calls made in the same event-loop turn are written in one
+ * transaction at the end of that turn (setImmediate), with `synchronous = FULL`: one WAL sync for
+ * all of them, and none of them resolves before that sync, so each is still acknowledged only once
+ * durable (SPEC §4).
+ *
+ * **Durability of the worker's own writes.** claimEvents, finishEvent and the capture writes
+ * (addTag, removeTag, updateHighlightText, removeHighlight) commit with `synchronous = NORMAL`: no
+ * sync of their own. In WAL mode that is safe for them: a process crash loses nothing (the OS has
+ * the pages), and a power cut can only lose a *suffix* of the WAL, because SQLite's recovery stops
+ * at the first frame whose cumulative checksum fails. So if a worker write is lost, the worker's
+ * later `finishEvent(done)` is lost with it, the inbox row (synced when recorded) is pending again,
+ * and the event is redone; every capture step is idempotent. Any later FULL commit (the next
+ * recorded event, a draft, a decision) syncs the whole WAL, the earlier NORMAL frames with it, and
+ * a checkpoint syncs the WAL before copying it. Writes that are acknowledged without an inbox row
+ * behind them (drafts, decisions, leases, teams, installations) stay FULL.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly busyTimeoutMs: number;
+  /** recordEvent calls of this event-loop turn, written together by {@link flushRecords}. */
+  private pendingRecords: PendingRecord[] = [];
   private readonly highlights: HighlightTable;
   private readonly weeknotes: WeeknoteTables;
   private readonly inbox: InboxTable;
@@ -80,6 +117,7 @@ export class SqliteStore implements Store {
   private readonly installations: InstallationTable;
   private readonly references: ConversationReferenceTable;
   private readonly cursors: CursorTable;
+  private readonly retention: RetentionQueries;
 
   // Private so that every store is opened through `open`, which translates open errors.
   private constructor(options: SqliteStoreOptions) {
@@ -94,14 +132,19 @@ export class SqliteStore implements Store {
         });
       }
     }
-    this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    // Opening (the journal mode, the migrations) may wait for another process's lock as SQLite
+    // does: nothing is served yet. Afterwards the busy timeout is 0: SQLite answers SQLITE_BUSY at
+    // once and `run` waits on a timer instead.
+    this.db = new Database(options.path, { timeout: this.busyTimeoutMs });
     try {
       this.db.pragma("journal_mode = WAL");
-      // FULL syncs the WAL on every commit: an event is acknowledged to Slack only once recorded,
-      // and NORMAL (WAL's usual choice) may lose the last commits on a power cut.
+      // FULL syncs the WAL on every commit: an event is acknowledged to Slack only once recorded.
+      // The worker's own writes switch to NORMAL for their commit (see the class's "Durability").
       this.db.pragma("synchronous = FULL");
       this.db.pragma("foreign_keys = ON");
       migrate(this.db);
+      this.db.pragma("busy_timeout = 0");
       this.highlights = new HighlightTable(this.db);
       this.leases = new LeaseTable(this.db);
       this.weeknotes = new WeeknoteTables(this.db, this.leases);
@@ -110,6 +153,7 @@ export class SqliteStore implements Store {
       this.installations = new InstallationTable(this.db);
       this.references = new ConversationReferenceTable(this.db);
       this.cursors = new CursorTable(this.db);
+      this.retention = new RetentionQueries(this.db);
     } catch (error) {
       this.db.close();
       throw error;
@@ -130,7 +174,7 @@ export class SqliteStore implements Store {
   }
 
   async removeHighlight(workspace: string, id: string): Promise<boolean> {
-    return this.run("remove a highlight", () => this.highlights.remove(workspace, id));
+    return this.run("remove a highlight", () => this.highlights.remove(workspace, id), RELAXED);
   }
 
   async listHighlights(query: HighlightQuery): Promise<Highlight[]> {
@@ -138,7 +182,7 @@ export class SqliteStore implements Store {
   }
 
   async addTag(workspace: string, id: string, tag: Tag, content?: Highlight): Promise<Highlight | undefined> {
-    return this.run("add a tag", () => this.highlights.addTag(workspace, id, tag, content));
+    return this.run("add a tag", () => this.highlights.addTag(workspace, id, tag, content), RELAXED);
   }
 
   async removeTag(
@@ -146,11 +190,23 @@ export class SqliteStore implements Store {
     id: string,
     tag: { readonly user: string; readonly reaction: string },
   ): Promise<Highlight | undefined> {
-    return this.run("remove a tag", () => this.highlights.removeTag(workspace, id, tag));
+    return this.run("remove a tag", () => this.highlights.removeTag(workspace, id, tag), RELAXED);
   }
 
   async updateHighlightText(workspace: string, id: string, text: string): Promise<boolean> {
-    return this.run("update a highlight's text", () => this.highlights.updateText(workspace, id, text));
+    return this.run(
+      "update a highlight's text",
+      () => this.highlights.updateText(workspace, id, text),
+      RELAXED,
+    );
+  }
+
+  async removeHighlights(workspace: string, ids: readonly string[]): Promise<number> {
+    return this.run("remove highlights", () => this.retention.removeHighlights(workspace, ids));
+  }
+
+  async forgetPerson(workspace: string, user: string): Promise<{ highlights: number; tags: number }> {
+    return this.run("forget a person", () => this.retention.forgetPerson(workspace, user));
   }
 
   async saveDraftRevision(key: WeeknoteKey, revision: NewRevision, fence?: Fence): Promise<Weeknote> {
@@ -170,27 +226,41 @@ export class SqliteStore implements Store {
   }
 
   async setReviewMessage(key: WeeknoteKey, ref: PostedRef, fence?: Fence): Promise<void> {
-    this.run("record a review message", () => this.weeknotes.setReviewMessage(key, ref, fence));
+    await this.run("record a review message", () => this.weeknotes.setReviewMessage(key, ref, fence));
   }
 
   async setPublished(key: WeeknoteKey, ref: PostedRef): Promise<void> {
-    this.run("record a published weeknote", () => this.weeknotes.setPublished(key, ref));
+    await this.run("record a published weeknote", () => this.weeknotes.setPublished(key, ref));
   }
 
-  async recordEvent(event: NewInboxEvent): Promise<"recorded" | "duplicate"> {
-    return this.run("record an event", () => this.inbox.record(event));
+  /** Written with the other calls of this event-loop turn in one synced transaction (group commit). */
+  recordEvent(event: NewInboxEvent): Promise<"recorded" | "duplicate"> {
+    return new Promise((resolve, reject) => {
+      this.pendingRecords.push({ event, resolve, reject });
+      if (this.pendingRecords.length === 1) {
+        setImmediate(() => void this.flushRecords());
+      }
+    });
   }
 
   async claimEvents(query: ClaimQuery): Promise<InboxEvent[]> {
-    return this.run("claim events", () => this.inbox.claim(query));
+    return this.run("claim events", () => this.inbox.claim(query), RELAXED);
   }
 
   async finishEvent(workspace: string, eventId: string, outcome: InboxOutcome): Promise<void> {
-    this.run("finish an event", () => this.inbox.finish(workspace, eventId, outcome));
+    await this.run("finish an event", () => this.inbox.finish(workspace, eventId, outcome), RELAXED);
   }
 
   async getEvent(workspace: string, eventId: string): Promise<InboxEvent | undefined> {
     return this.run("read an event", () => this.inbox.get(workspace, eventId));
+  }
+
+  async inboxBacklog(nowMs: number): Promise<{ pending: number; oldestReceivedAtMs: number | undefined }> {
+    return this.run("read the inbox backlog", () => this.retention.inboxBacklog(nowMs));
+  }
+
+  async purgeInbox(receivedBeforeMs: number): Promise<number> {
+    return this.run("purge the inbox", () => this.retention.purgeInbox(receivedBeforeMs));
   }
 
   async getTeam(workspace: string, team: string): Promise<TeamSettings | undefined> {
@@ -202,7 +272,7 @@ export class SqliteStore implements Store {
   }
 
   async saveTeam(settings: TeamSettings): Promise<void> {
-    this.run("save a team", () => this.teams.save(settings));
+    await this.run("save a team", () => this.teams.save(settings));
   }
 
   async listTeams(workspace?: string): Promise<TeamSettings[]> {
@@ -218,11 +288,11 @@ export class SqliteStore implements Store {
   }
 
   async releaseLease(lease: Fence): Promise<void> {
-    this.run("release a lease", () => this.leases.release(lease));
+    await this.run("release a lease", () => this.leases.release(lease));
   }
 
   async saveInstallation(installation: Installation): Promise<void> {
-    this.run("save an installation", () => this.installations.save(installation));
+    await this.run("save an installation", () => this.installations.save(installation));
   }
 
   async getInstallation(platform: Platform, workspace: string): Promise<Installation | undefined> {
@@ -234,7 +304,7 @@ export class SqliteStore implements Store {
   }
 
   async saveConversationReference(reference: ConversationReference): Promise<void> {
-    this.run("save a conversation reference", () => this.references.save(reference));
+    await this.run("save a conversation reference", () => this.references.save(reference));
   }
 
   async getConversationReference(
@@ -252,12 +322,12 @@ export class SqliteStore implements Store {
   }
 
   async saveCursor(name: string, value: string, updatedAtMs: number): Promise<void> {
-    this.run("save a sweep cursor", () => this.cursors.save(name, value, updatedAtMs));
+    await this.run("save a sweep cursor", () => this.cursors.save(name, value, updatedAtMs));
   }
 
   /** Runs `SELECT 1`. @throws BotError `store.unavailable` when closed or the file is unreadable. */
   async ping(): Promise<void> {
-    this.run("reach the database", () => this.db.prepare("SELECT 1").get());
+    await this.run("reach the database", () => this.db.prepare("SELECT 1").get());
   }
 
   async close(): Promise<void> {
@@ -266,11 +336,65 @@ export class SqliteStore implements Store {
     }
   }
 
-  // Every database call goes through here, so SQLite errors leave the store only as BotErrors.
-  private run<T>(action: string, work: () => T): T {
-    if (!this.db.open) {
-      throw new BotError("store.unavailable", `Cannot ${action}: the store is closed`);
+  /** Writes this turn's recordEvent calls in one transaction; each call gets its own answer. */
+  private async flushRecords(): Promise<void> {
+    const batch = this.pendingRecords;
+    this.pendingRecords = [];
+    try {
+      const results = await this.run("record events", () => this.inbox.recordAll(batch.map((p) => p.event)));
+      batch.forEach((pending, i) => {
+        const result = results[i];
+        if (result instanceof Error) pending.reject(result);
+        else pending.resolve(result ?? "duplicate");
+      });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
     }
-    return translating(action, work);
   }
+
+  /**
+   * Every database call goes through here, so SQLite errors leave the store only as BotErrors. A
+   * call refused because another connection holds the lock is tried again after a timer (the
+   * event loop stays free) until `busyTimeoutMs` has passed; `work` is one transaction or one
+   * statement, so a refused try changed nothing.
+   */
+  private async run<T>(action: string, work: () => T, durability: Durability = "full"): Promise<T> {
+    const giveUpAt = performance.now() + this.busyTimeoutMs;
+    for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_BUSY_PAUSE_MS)) {
+      if (!this.db.open) {
+        throw new BotError("store.unavailable", `Cannot ${action}: the store is closed`);
+      }
+      try {
+        return translating(action, durability === RELAXED ? () => this.relaxed(work) : work);
+      } catch (error) {
+        if (!isBusy(error) || performance.now() + pauseMs > giveUpAt) throw error;
+      }
+      await new Promise((resume) => setTimeout(resume, pauseMs));
+    }
+  }
+
+  /**
+   * Runs `work` with synchronous = NORMAL for its commit, then back to FULL. Not prepared once:
+   * SQLite applies `PRAGMA synchronous` when the statement is compiled, so a prepared copy run
+   * again changes nothing.
+   */
+  private relaxed<T>(work: () => T): T {
+    this.db.pragma("synchronous = NORMAL");
+    try {
+      return work();
+    } finally {
+      this.db.pragma("synchronous = FULL");
+    }
+  }
+}
+
+interface PendingRecord {
+  readonly event: NewInboxEvent;
+  readonly resolve: (result: "recorded" | "duplicate") => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A call refused because another connection holds the lock (translating's retryable store.unavailable). */
+function isBusy(error: unknown): boolean {
+  return isBotError(error, "store.unavailable") && error.retryable === true;
 }

@@ -2,6 +2,7 @@ import { asBotError } from "../domain/errors.ts";
 import type { Clock, Timers } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { InboxEvent, InboxOutcome, InboxStore } from "../ports/store.ts";
+import { yieldToEventLoop } from "./yield.ts";
 
 export interface InboxWorkerDeps {
   readonly inbox: InboxStore;
@@ -24,6 +25,12 @@ export interface InboxWorkerDeps {
  * Works through the inbox in the background: claims due events, processes each, records the
  * outcome. Started at start-up it also resumes what a dead process left (its leases expire).
  * `kick()` wakes it at once after a new event was recorded.
+ *
+ * It shares the event loop with the acknowledgements, so it works in bounded slices: after each
+ * event (one claim's bookkeeping, one command carried out, its outcome written) it yields to the
+ * event loop (yield.ts), and requests that arrived meanwhile are answered before the next event.
+ * Without that, a batch whose store calls resolve at once (SQLite is synchronous underneath)
+ * would run as one chain of microtasks and hold every acknowledgement until the batch ended.
  */
 export interface InboxWorker {
   /** Processes everything due now; resolves with how many events it handled. */
@@ -67,6 +74,7 @@ export function createInboxWorker(deps: InboxWorkerDeps): InboxWorker {
         await deps.inbox.finishEvent(event.workspace, event.eventId, outcome);
         eventLogger.info({ status: outcome.status, attempts: event.attempts }, "event processed");
         handled += 1;
+        await yieldToEventLoop(deps.timers);
       }
     }
   }

@@ -9,6 +9,7 @@ import type { Clock, Timers } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { Lease, LeaseStore } from "../ports/store.ts";
 import { type DraftWeeknote, type TeamHighlightSource, teamHighlights } from "./draft-weeknote.ts";
+import { yieldToEventLoop } from "./yield.ts";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -49,7 +50,16 @@ export interface ScheduleRunnerDeps extends TeamHighlightSource {
   readonly reminderGraceMs?: number;
   /** How often the runner sweeps, ms; each sweep starts on a multiple of it (the minute). Default 60 000. */
   readonly tickEveryMs?: number;
+  /**
+   * How many teams' due jobs run at once, across sweeps. Default 8: a drafting team mostly waits
+   * on the summariser and Slack, and a thousand teams due in the same minute must not start a
+   * thousand drafts (and their database work) at once on the event loop that acknowledges events.
+   */
+  readonly sweepConcurrency?: number;
 }
+
+/** How many teams a sweep looks at (schedule arithmetic in each zone) between two yields. */
+const TEAMS_PER_SLICE = 8;
 
 /** Why a job call did no work. */
 export type SkipReason =
@@ -103,6 +113,10 @@ export type JobResult =
  *   success the lease is kept for `doneTtlMs` as a done marker; on failure it is released so a
  *   retry can run; a winner that crashes leaves it to expire.
  * - **Settings** changed in chat apply at the next sweep; `refresh()` sweeps at once.
+ * - **Off the acknowledgement path.** A sweep yields to the event loop (yield.ts) every
+ *   TEAMS_PER_SLICE teams it looks at and before each job it starts, and at most
+ *   `sweepConcurrency` teams' jobs run at once (the others wait their turn, in list order), so a
+ *   thousand teams due in one minute never hold the event loop for more than one slice.
  *
  * Times are UTC epoch ms from `clock`.
  */
@@ -132,6 +146,7 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
   const retryAfterMs = deps.retryAfterMs ?? 10 * MINUTE_MS;
   const reminderGraceMs = deps.reminderGraceMs ?? 6 * HOUR_MS;
   const tickEveryMs = deps.tickEveryMs ?? MINUTE_MS;
+  const sweepConcurrency = Math.max(1, deps.sweepConcurrency ?? 8);
   const logger = deps.logger.child({ component: "schedule" });
 
   /** Lease name → until when (UTC ms) this runner knows the job is done. */
@@ -147,6 +162,27 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
   let cancelTick: (() => void) | undefined;
   let stopped = false;
   let started = false;
+  /** Teams' jobs running now (at most sweepConcurrency), and those waiting for a place. */
+  let active = 0;
+  const waiting: (() => void)[] = [];
+
+  /** Runs `work` when fewer than sweepConcurrency teams' jobs run, after a yield. */
+  async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    if (active >= sweepConcurrency) {
+      await new Promise<void>((place) => waiting.push(place));
+    } else {
+      active += 1;
+    }
+    try {
+      await yieldToEventLoop(deps.timers);
+      return await work();
+    } finally {
+      // The place passes straight to the next waiting team, or is given back.
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  }
 
   function track<T>(promise: Promise<T>): Promise<T> {
     running.add(promise);
@@ -278,7 +314,13 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
       const renew = async () =>
         (await deps.leases.renewLease(lease, deps.clock.now(), claimTtlMs)) !== undefined;
       const outcome = await deps.draft(team, window, { lease: { fence: lease, renew }, settleInbox: true });
-      if (outcome.kind === "no_review_channel" || outcome.kind === "taken_over") {
+      // in_progress: a requested draft of the week holds its claim; release ours, the next sweep
+      // finds its review posted.
+      if (
+        outcome.kind === "no_review_channel" ||
+        outcome.kind === "taken_over" ||
+        outcome.kind === "in_progress"
+      ) {
         return outcome.kind;
       }
       return { outcome, posted: false };
@@ -329,27 +371,32 @@ export function createScheduleRunner(deps: ScheduleRunnerDeps): ScheduleRunner {
         }
       }
     }
-    const perTeam = await Promise.all(
-      list.map(async (team): Promise<JobResult[]> => {
-        if (team.inactive) {
-          // The platform refused its posts for good; the bot hearing from it again clears this.
-          return [];
+    const jobs: Promise<JobResult>[] = [];
+    for (const [index, team] of list.entries()) {
+      if (index % TEAMS_PER_SLICE === TEAMS_PER_SLICE - 1) {
+        await yieldToEventLoop(deps.timers);
+      }
+      if (team.inactive) {
+        // The platform refused its posts for good; the bot hearing from it again clears this.
+        continue;
+      }
+      try {
+        assertScheduleIn(team.draftSchedule, team.timezone);
+        const draft = dueDraft(team, now);
+        if (draft) {
+          jobs.push(inTurn(() => runDraftJob(team, draft.window)));
+          continue;
         }
-        try {
-          assertScheduleIn(team.draftSchedule, team.timezone);
-          const draft = dueDraft(team, now);
-          if (draft) {
-            return [await runDraftJob(team, draft.window)];
-          }
-          const reminder = dueReminder(team, now);
-          return reminder ? [await runReminderJob(team, reminder)] : [];
-        } catch (error) {
-          warnBadSettings(team, error);
-          return [];
+        const reminder = dueReminder(team, now);
+        if (reminder) {
+          jobs.push(inTurn(() => runReminderJob(team, reminder)));
         }
-      }),
-    );
-    return perTeam.flat();
+      } catch (error) {
+        warnBadSettings(team, error);
+      }
+    }
+    const perTeam = await Promise.all(jobs);
+    return perTeam;
   }
 
   /** This week's reminder window when it is due: past its time, within the grace, before the draft. */

@@ -251,8 +251,10 @@ export function createTeamDirectory(deps: TeamDirectoryDeps): TeamDirectory {
     async sectionOfReaction(platform, workspace, reaction) {
       const teams = await list(workspace);
       const maps = teams.length > 0 ? teams : [defaults(platform, workspace)];
+      // The workspace's custom aliases too (`wn` → star), for the reaction and the map alike.
+      const aliases = (await deps.aliases.forWorkspace?.(platform, workspace, [reaction])) ?? deps.aliases;
       for (const team of maps) {
-        const section = new EmojiSectionMap(team.emoji, deps.aliases).sectionOf(reaction);
+        const section = new EmojiSectionMap(team.emoji, aliases).sectionOf(reaction);
         if (section !== undefined) {
           return section;
         }

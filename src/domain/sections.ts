@@ -1,4 +1,5 @@
 import { BotError } from "./errors.ts";
+import type { Platform } from "./message-ref.ts";
 
 /** Where a highlight goes in the note (SPEC §2). Order is the order of the rendered note. */
 export const SECTIONS = ["highlights", "challenges", "thanks", "coming_up", "tune"] as const;
@@ -32,6 +33,13 @@ export const DEFAULT_EMOJI_SECTIONS: Readonly<Record<string, Section>> = {
  */
 export interface EmojiAliases {
   canonical(name: string): string;
+  /**
+   * The aliases of one workspace, with its custom emoji aliases (Slack's `emoji.list`: `wn` →
+   * `alias:star`), once `names` (raw reaction names about to be compared) are known; may ask the
+   * platform. Absent when the same aliases serve every workspace. Every comparison of a
+   * workspace's emoji names (a reaction against the team's map, a draft's tags) goes through it.
+   */
+  forWorkspace?(platform: Platform, workspace: string, names: readonly string[]): Promise<EmojiAliases>;
 }
 
 export const NO_ALIASES: EmojiAliases = { canonical: (name) => name };

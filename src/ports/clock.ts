@@ -15,4 +15,11 @@ export interface Timers {
    * process alive.
    */
   after(ms: number, run: () => void): () => void;
+  /**
+   * Resolves on the event loop's next turn, once waiting I/O (requests to acknowledge, socket
+   * frames) has run; no time passes on any clock. Background work calls it between bounded slices
+   * so it never holds the loop for more than one. Absent (test stubs that drive work by hand): a
+   * microtask, which lets no I/O run.
+   */
+  nextTurn?(): Promise<void>;
 }

@@ -28,7 +28,7 @@
  * - a channel set with `notInChannel` answers `not_in_channel` to history, replies and postMessage,
  *   and a channel the fake has never heard of (no `addChannel`, no message) `channel_not_found`;
  * - `chat.getPermalink` gives `…/archives/C…/p<ts digits>`, plus `?thread_ts=…&cid=…` for a reply;
- * - a call without a token answers `not_authed`; `rateLimit` answers HTTP 429 with `Retry-After`;
+ * - a call without a token (or, for `oauth.v2.access`, without client id and secret) answers `not_authed`; `rateLimit` answers HTTP 429 with `Retry-After`;
  * - Slack's documented size limits (see {@link SLACK_LIMITS}): a chat.postMessage, chat.update or
  *   chat.postEphemeral whose blocks break one answers `invalid_blocks`, whose `text` is too long
  *   `msg_too_long`; a views.open / views.update / views.push / views.publish view that breaks one
@@ -169,6 +169,8 @@ export interface FakeSlackApi {
   messages(channelId: string): FakeMessage[];
   addUser(user: FakeUser): void;
   addChannel(channel: FakeChannel): void;
+  /** Adds custom emoji `emoji.list` answers: name → image URL or `alias:<name>`. */
+  addEmoji(emoji: Readonly<Record<string, string>>): void;
   /** Forgets the recorded calls (tables, handlers and rate limits stay). */
   clearCalls(): void;
   /**
@@ -228,6 +230,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     posted += 1;
     return `${1_800_000_000 + posted}.${String(posted).padStart(6, "0")}`;
   }
+
+  const customEmoji = new Map<string, string>();
 
   const defaults: Record<string, (args: Record<string, unknown>) => unknown> = {
     "auth.test": () => ({
@@ -305,6 +309,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       const dm = dmWith(user);
       return dm ? { ok: true, channel: { id: dm } } : { ok: false, error: "user_not_found" };
     },
+
+    // emoji.list reference: `{ ok, emoji: { name: url | "alias:name" } }`, needs emoji:read.
+    "emoji.list": () => ({ ok: true, emoji: Object.fromEntries(customEmoji) }),
 
     "users.info": (args) => {
       const user = users.get(String(args.user ?? ""));
@@ -434,7 +441,12 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       );
       return;
     }
-    if (!headers.authorization?.startsWith("Bearer ") && typeof args.token !== "string") {
+    // oauth.v2.access authenticates with the app's client id and secret, not a token (its reference page).
+    const byClient =
+      method === "oauth.v2.access" &&
+      typeof args.client_id === "string" &&
+      typeof args.client_secret === "string";
+    if (!byClient && !headers.authorization?.startsWith("Bearer ") && typeof args.token !== "string") {
       call.error = "not_authed";
       send(response, 200, { ok: false, error: "not_authed" });
       return;
@@ -503,6 +515,11 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     },
     addChannel(channel) {
       channels.set(channel.id, channel);
+    },
+    addEmoji(emoji) {
+      for (const [name, value] of Object.entries(emoji)) {
+        customEmoji.set(name, value);
+      }
     },
     clearCalls() {
       calls.length = 0;

@@ -112,6 +112,8 @@ export function manualTime(
           }
         };
       },
+      // A real turn of the event loop: it takes no time, so manual time need not move for it.
+      nextTurn,
     },
     now: () => now,
     advanceTo,

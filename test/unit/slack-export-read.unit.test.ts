@@ -248,6 +248,7 @@ describe("readExportHighlights: channels option", () => {
       { id: "C2", name: "random", private: false },
     ]);
     expect(result.stats).toEqual({
+      warnings: [],
       filesRead: 3,
       messagesRead: GENERAL_DAY.length + 3,
       skipped: { entries: 0, files: 0 },

@@ -16,6 +16,7 @@ type BotEvents = NonNullable<
 
 const SCOPES: BotScopes = [
   "reactions:read",
+  "emoji:read",
   "channels:history",
   "groups:history",
   "im:history",

@@ -27,6 +27,13 @@ describe("decodeSlackText", () => {
     expect(decodeSlackText("<#C0OTHER|random>", names)).toBe("#random");
   });
 
+  it("treats an empty label like no label: the name if known, else the id (issue 10, item 5)", () => {
+    expect(decodeSlackText("<#C0GENERAL1|>", names)).toBe("#general");
+    expect(decodeSlackText("<#C05Q6S60NFQ|>", names)).toBe("#C05Q6S60NFQ");
+    expect(decodeSlackText("<@U9UNKNOWN|>", names)).toBe("@U9UNKNOWN");
+    expect(decodeSlackText("<https://gov.uk|>", names)).toBe("https://gov.uk");
+  });
+
   it("turns links into text a person can read", () => {
     expect(decodeSlackText("see <https://gov.uk>", names)).toBe("see https://gov.uk");
     expect(decodeSlackText("<https://gov.uk|gov.uk>", names)).toBe("https://gov.uk");

@@ -44,9 +44,13 @@ function starred(platform: Platform): Highlight {
   };
 }
 
-/** The core with its schedule on, on manual time. */
+/**
+ * The core with its schedule on, on manual time. Each timer callback's work (a sweep and the
+ * drafts it started, which yield to the event loop between slices and in the summariser) ends
+ * before `time` moves on, so a job runs at the minute it fell due rather than at a later tick.
+ */
 function scheduledCore(store: Store, chat: ChatRouter, time: ManualTime, logger: Logger, holder: string) {
-  return createCore({
+  const core = createCore({
     store,
     chat,
     summariser: createOfflineSummariser(),
@@ -58,6 +62,10 @@ function scheduledCore(store: Store, chat: ChatRouter, time: ManualTime, logger:
     defaultTimezone: "Europe/London",
     schedule: true,
   });
+  time.settleWith(async () => {
+    await core.schedule?.idle();
+  });
+  return core;
 }
 
 // What the core offers platform adapters beyond commands: a card action waiting for its
