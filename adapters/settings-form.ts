@@ -20,4 +20,6 @@ export const SETTINGS_FIELD_IDS = {
   personal: "personal",
   members: "members",
   includePrivate: "name",
+  language: "language",
+  houseStyle: "house_style",
 } as const satisfies Record<TeamSettingsField, string>;

@@ -16,6 +16,12 @@ export interface LlmConfig {
   readonly timeoutMs: number;
   /** Retries after a 429, 5xx or time-out. Env `OPENAI_MAX_RETRIES`; default 3. */
   readonly maxRetries: number;
+  /**
+   * Most time one draft's LLM calls may take in all, ms: every attempt, `Retry-After` wait and
+   * merge; past it the offline summariser writes the draft. Env `LLM_TOTAL_TIMEOUT_MS`; default
+   * 120 000.
+   */
+  readonly totalTimeoutMs: number;
   /** Input tokens one request may hold; a bigger week is summarised in chunks. Env `OPENAI_TOKEN_BUDGET`; default 100 000. */
   readonly tokenBudget: number;
   /** Tokens one highlight may use; longer ones are cut. Env `OPENAI_HIGHLIGHT_TOKEN_CAP`; default 1 000. */
@@ -44,6 +50,7 @@ export const LLM_CONFIG_KEYS = [
   "OPENAI_MODEL",
   "OPENAI_TIMEOUT_MS",
   "OPENAI_MAX_RETRIES",
+  "LLM_TOTAL_TIMEOUT_MS",
   "OPENAI_TOKEN_BUDGET",
   "OPENAI_HIGHLIGHT_TOKEN_CAP",
   "REDACT_PII",
@@ -75,6 +82,7 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n <= 10, "must be a whole number from 0 to 10")
     .default(3),
+  LLM_TOTAL_TIMEOUT_MS: positive("a whole number of milliseconds above 0").default(120_000),
   OPENAI_TOKEN_BUDGET: positive("a whole number of tokens above 0").default(100_000),
   OPENAI_HIGHLIGHT_TOKEN_CAP: positive("a whole number of tokens above 0").default(1_000),
   REDACT_PII: z
@@ -125,6 +133,7 @@ export function loadSummariserConfig(env: Record<string, string | undefined>): S
           model: s.OPENAI_MODEL,
           timeoutMs: s.OPENAI_TIMEOUT_MS,
           maxRetries: s.OPENAI_MAX_RETRIES,
+          totalTimeoutMs: s.LLM_TOTAL_TIMEOUT_MS,
           tokenBudget: s.OPENAI_TOKEN_BUDGET,
           highlightTokenCap: s.OPENAI_HIGHLIGHT_TOKEN_CAP,
         }

@@ -7,21 +7,27 @@
  */
 import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
+import { frameWords } from "../../src/domain/frame-words.ts";
 import {
+  type LeftOut,
+  type NoteLanguage,
   type WeeknoteDocument,
   WeeknoteDocumentSchema,
   type WeeknoteItem,
   WeeknoteItemSchema,
+  type WeeknoteParagraph,
+  WeeknoteParagraphSchema,
   type WeeknoteSection,
   WeeknoteSectionSchema,
 } from "../../src/domain/weeknote.ts";
 import { outputError } from "./errors.ts";
 
 /**
- * The part of a WeeknoteDocument the model writes, from the domain schemas: no week, title or
- * footer (code writes them); body sections only of the kinds that live in `sections`; and, because
- * OpenAI's strict structured outputs need every field present, `null` where the document has an
- * optional field.
+ * The part of a WeeknoteDocument the model writes, from the domain schemas (issue 9: prose): no
+ * week, title, footer or leftOut (code writes them); body sections of themed `paragraphs` citing
+ * ids, with a short `items` list only where a list is clearer; "Into next week…" sentences; one
+ * thanks paragraph; the tune. OpenAI's strict structured outputs need every field present, so
+ * `null` stands where the document has an optional field.
  */
 export const ModelDocumentSchema = WeeknoteDocumentSchema.pick({
   themes: true,
@@ -29,11 +35,12 @@ export const ModelDocumentSchema = WeeknoteDocumentSchema.pick({
   intoNextWeek: true,
 }).extend({
   sections: z.array(
-    WeeknoteSectionSchema.extend({
-      section: z.enum(["highlights", "challenges", "thanks"]),
-      summary: z.string().nullable(),
+    WeeknoteSectionSchema.pick({ heading: true, items: true }).extend({
+      section: z.enum(["highlights", "challenges"]),
+      paragraphs: z.array(WeeknoteParagraphSchema),
     }),
   ),
+  thanks: WeeknoteParagraphSchema.nullable(),
   tune: WeeknoteItemSchema.nullable(),
 });
 export type ModelDocument = z.infer<typeof ModelDocumentSchema>;
@@ -42,7 +49,7 @@ export type ModelDocument = z.infer<typeof ModelDocumentSchema>;
 export const RESPONSE_FORMAT = (() => {
   const format = zodResponseFormat(ModelDocumentSchema, "weeknote_document", {
     description:
-      "A draft weeknote: themes, intro, sections of items citing highlight ids, into next week, tune.",
+      "A draft weeknote: themes, intro, themed paragraphs citing highlight ids, into next week, thanks, tune.",
   });
   // A plain object: the helper's parse hooks are not enumerable and are not needed here.
   return { type: format.type, json_schema: format.json_schema };
@@ -90,8 +97,8 @@ export interface CleanReport {
 /**
  * The model's document made safe: every text stripped of broadcast markup and of web addresses
  * that were not in the input; authors' names and headings made one line; citations kept only when
- * they name a highlight that was sent; empty items and sections dropped; at most 4 themes. The
- * result is plain text: the renderers escape it (names as names, never links).
+ * they name a highlight that was sent; empty paragraphs, items and sections dropped; at most 4
+ * themes. The result is plain text: the renderers escape it (names as names, never links).
  */
 export function cleanModelDocument(
   doc: ModelDocument,
@@ -99,61 +106,105 @@ export function cleanModelDocument(
 ): { document: ModelDocument; report: CleanReport } {
   const report: CleanReport = { droppedCitations: 0, removedUrls: 0, strippedMarkup: 0 };
   const text = (value: string) => cleanText(value, context.allowedUrls, report, context.userNames);
+  const known = (ids: readonly string[]) => {
+    report.droppedCitations += ids.filter((id) => !context.highlightIds.has(id)).length;
+    return [...new Set(ids)].filter((id) => context.highlightIds.has(id));
+  };
   const item = (value: WeeknoteItem): WeeknoteItem | undefined => {
     const cleaned = text(value.text);
     if (!cleaned) {
       return undefined;
     }
-    const ids = [...new Set(value.highlightIds)].filter((id) => context.highlightIds.has(id));
-    report.droppedCitations += value.highlightIds.filter((id) => !context.highlightIds.has(id)).length;
     return {
       text: cleaned,
       // Names are one line in the document, whatever the model wrote: no renderer can be made to
       // start a new bullet or heading by a name.
       authors: value.authors.map((name) => oneLine(text(name))).filter(Boolean),
-      highlightIds: ids,
+      highlightIds: known(value.highlightIds),
     };
+  };
+  const paragraph = (value: WeeknoteParagraph): WeeknoteParagraph | undefined => {
+    const cleaned = text(value.text);
+    return cleaned ? { text: cleaned, highlightIds: known(value.highlightIds) } : undefined;
   };
   const items = (values: readonly WeeknoteItem[]) => values.map(item).filter((i) => i !== undefined);
   const sections = doc.sections
-    .map((section) => {
-      const summary = section.summary === null ? "" : text(section.summary);
-      return {
-        section: section.section,
-        heading: oneLine(text(section.heading)) || defaultHeading(section.section),
-        summary: summary || null,
-        items: items(section.items),
-      };
-    })
-    .filter((section) => section.items.length > 0 || section.summary);
-  const themes = doc.themes.map(text).filter(Boolean).slice(0, 4);
+    .map((section) => ({
+      section: section.section,
+      heading: oneLine(text(section.heading)) || defaultHeading(section.section),
+      paragraphs: section.paragraphs.map(paragraph).filter((p) => p !== undefined),
+      items: items(section.items),
+    }))
+    .filter((section) => section.items.length > 0 || section.paragraphs.length > 0);
+  const themes = doc.themes
+    .map((theme) => oneLine(text(theme)))
+    .filter(Boolean)
+    .slice(0, 4);
   const tune = doc.tune === null ? undefined : item(doc.tune);
+  const thanks = doc.thanks === null ? undefined : paragraph(doc.thanks);
   return {
     document: {
       themes,
       intro: text(doc.intro),
       sections,
       intoNextWeek: items(doc.intoNextWeek),
+      thanks: thanks ?? null,
       tune: tune ?? null,
     },
     report,
   };
 }
 
+/** Every highlight id the model's document cites: paragraphs, items, into next week, thanks, tune. */
+export function citedIds(doc: ModelDocument): Set<string> {
+  const cited = new Set<string>();
+  const add = (ids: readonly string[]) => {
+    for (const id of ids) cited.add(id);
+  };
+  for (const section of doc.sections) {
+    for (const p of section.paragraphs) add(p.highlightIds);
+    for (const i of section.items) add(i.highlightIds);
+  }
+  for (const i of doc.intoNextWeek) add(i.highlightIds);
+  if (doc.thanks) add(doc.thanks.highlightIds);
+  if (doc.tune) add(doc.tune.highlightIds);
+  return cited;
+}
+
 /**
- * The final WeeknoteDocument: the model's cleaned body with the title and footer written by code.
- * @throws BotError `summariser.failed` (from the domain's validation) if it is still not a document.
+ * The highlights a document does not cite, in the order given, each with reason `not_cited`
+ * (issue 9: nothing tagged silently disappears).
+ */
+export function leftOutOf(doc: ModelDocument, highlightIds: readonly string[]): LeftOut[] {
+  const cited = citedIds(doc);
+  return highlightIds.filter((id) => !cited.has(id)).map((id) => ({ highlightId: id, reason: "not_cited" }));
+}
+
+/**
+ * The final WeeknoteDocument: the model's cleaned body with the title, the thanks heading, the
+ * language and the footer written by code, and `leftOut` as given (see {@link leftOutOf}).
+ * @throws SummariserError `summariser.invalid_output` if it is still not a document.
  */
 export function toWeeknoteDocument(
   doc: ModelDocument,
-  meta: { week: string; seriesNumber?: string | undefined; footer: string },
+  meta: {
+    week: string;
+    seriesNumber?: string | undefined;
+    footer: string;
+    language?: NoteLanguage | undefined;
+    leftOut?: readonly LeftOut[] | undefined;
+  },
 ): WeeknoteDocument {
+  const words = frameWords(meta.language);
   const sections: WeeknoteSection[] = doc.sections.map((s) => ({
     section: s.section,
     heading: s.heading,
-    ...(s.summary === null ? {} : { summary: s.summary }),
+    paragraphs: s.paragraphs,
     items: s.items,
   }));
+  if (doc.thanks) {
+    sections.push({ section: "thanks", heading: words.thanks, paragraphs: [doc.thanks], items: [] });
+  }
   // Themes the cleaning emptied: name the week by its highlight sections instead.
   const themes =
     doc.themes.length > 0
@@ -164,12 +215,14 @@ export function toWeeknoteDocument(
           .slice(0, 4);
   const document = {
     week: meta.week,
-    title: weeknoteTitle(meta.week, meta.seriesNumber, themes),
+    title: weeknoteTitle(meta.week, meta.seriesNumber, themes, meta.language),
     themes,
     intro: doc.intro,
     sections,
     intoNextWeek: doc.intoNextWeek,
     ...(doc.tune === null ? {} : { tune: doc.tune }),
+    ...(meta.language === undefined ? {} : { language: meta.language }),
+    ...(meta.leftOut === undefined ? {} : { leftOut: [...meta.leftOut] }),
     footer: meta.footer,
   };
   const result = WeeknoteDocumentSchema.safeParse(document);
@@ -182,22 +235,27 @@ export function toWeeknoteDocument(
   return result.data;
 }
 
-/** `3.12 — weeknotes — theme — theme`, or `weeknotes 2026-W13 — theme — theme`, as the offline summariser writes it. */
+/**
+ * `3.12 — weeknotes — theme — theme`, or `weeknotes 2026-W13 — theme — theme`, as the offline
+ * summariser writes it, with the frame words of `language`.
+ */
 export function weeknoteTitle(
   week: string,
   seriesNumber: string | undefined,
   themes: readonly string[],
+  language?: NoteLanguage,
 ): string {
-  const prefix = seriesNumber ? `${seriesNumber} — weeknotes` : `weeknotes ${week}`;
-  return [prefix, ...(themes.length > 0 ? themes.map(oneLine) : ["a quiet week"])].join(" — ");
+  const words = frameWords(language);
+  const prefix = seriesNumber ? `${seriesNumber} — ${words.weeknotes}` : `${words.weeknotes} ${week}`;
+  return [prefix, ...(themes.length > 0 ? themes.map(oneLine) : [words.quietWeek])].join(" — ");
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-function defaultHeading(section: "highlights" | "challenges" | "thanks"): string {
-  return section === "highlights" ? "This week" : section === "challenges" ? "Challenges" : "Thanks";
+function defaultHeading(section: "highlights" | "challenges"): string {
+  return section === "highlights" ? "This week" : "Challenges";
 }
 
 // --- Text cleaning ---------------------------------------------------------------------------

@@ -13,8 +13,10 @@
 import { randomBytes } from "node:crypto";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Highlight } from "../../src/domain/highlight.ts";
+import { noteBudgetFor } from "../../src/domain/note-budget.ts";
 import { redactPii, redactPiiCounting } from "../../src/domain/redact.ts";
 import type { SummariseInput } from "../../src/ports/summariser.ts";
+import { dayOf, weekSpan } from "./dates.ts";
 import { SummariserError } from "./errors.ts";
 import { cleanModelDocument, findUrls, type ModelDocument, RESPONSE_FORMAT } from "./output.ts";
 import type { PromptSet } from "./prompts.ts";
@@ -38,6 +40,17 @@ const VOICES = {
   we: 'as the team, in the first person plural: "we", "our"',
   I: 'as one person writing their own note, in the first person singular: "I", "my"',
 } as const;
+
+// How the system prompt's {{language}} reads for each note language.
+const LANGUAGES = {
+  en: "British English, with British spelling",
+  cy: "Welsh (Cymraeg), as a Welsh council writes for the public; keep people's names, product names and quotes as they are written",
+} as const;
+
+// The system prompt's {{houseStyle}} when the team has none.
+const NO_HOUSE_STYLE = "The team has set no house style of its own: follow the rules above.";
+// A house style is a few short rules; a longer one is cut to this.
+const HOUSE_STYLE_TOKEN_CAP = 800;
 
 /** One request to send: its messages, its token count, and the highlight ids it may cite. */
 export interface PlannedRequest {
@@ -118,6 +131,9 @@ export class RequestPlanner {
   private readonly input: SummariseInput;
   private fence = { dataStart: "", dataEnd: "" };
   private teamName = "";
+  private houseStyle = NO_HOUSE_STYLE;
+  private previousWeek = "";
+  private weekDates = "";
   private schemaTokens = 0;
   private regeneration = { text: "", tokens: 0 };
   private lines: readonly Line[] = [];
@@ -163,17 +179,31 @@ export class RequestPlanner {
       }
     }
     this.teamName = this.scrub(input.teamName);
+    this.weekDates = weekSpan(input.week, input.timezone, input.language);
     this.schemaTokens = options.tokenizer.count(SCHEMA_TEXT);
     const rawLines: ReturnType<RequestPlanner["scrubHighlight"]>[] = [];
     for (const h of input.highlights) {
       yield;
       rawLines.push(this.scrubHighlight(h));
     }
+    const style = [options.prompts.houseStyle, input.houseStyle?.trim()].filter(Boolean).join("\n\n");
+    const plans = (input.previousIntoNextWeek ?? []).map((plan) => this.scrub(plan)).filter(Boolean);
     this.fence = makeFence(options.nonce ?? randomNonce, [
       ...rawLines.map((l) => l.text),
       input.previous?.markdown ?? "",
+      input.previous?.reason ?? "",
+      style,
+      ...plans,
     ]);
     yield;
+    this.houseStyle = style ? this.buildHouseStyle(style) : NO_HOUSE_STYLE;
+    this.previousWeek =
+      plans.length === 0
+        ? ""
+        : options.prompts.fill("previous", {
+            plans: plans.map((plan) => JSON.stringify(plan)).join("\n"),
+            ...this.fence,
+          });
     this.regeneration = this.buildRegeneration();
     const room = this.options.tokenBudget - this.countMessages(this.fillChunk([], 9999, 9999)) - SEAM_SLACK;
     const lines: Line[] = [];
@@ -349,17 +379,27 @@ export class RequestPlanner {
       content: this.options.prompts.fill("system", {
         teamName: this.teamName,
         voice: VOICES[this.input.voice ?? "we"],
+        language: LANGUAGES[this.input.language ?? "en"],
+        houseStyle: this.houseStyle,
         ...this.fence,
       }),
     };
+  }
+
+  /** Most words of the whole note: the input's, else the default budget for the week's size. */
+  get wordBudget(): number {
+    return this.input.wordBudget ?? noteBudgetFor(this.input.highlights.length).words;
   }
 
   private fillUser(lines: readonly Line[]): ChatMessage[] {
     const user = this.options.prompts.fill("user", {
       teamName: this.teamName,
       week: this.input.week,
+      weekDates: this.weekDates,
+      wordBudget: String(this.wordBudget),
       highlightCount: String(lines.length),
       highlights: lines.map((l) => l.text).join("\n"),
+      previousWeek: this.previousWeek,
       regeneration: this.regeneration.text,
       ...this.fence,
     });
@@ -367,9 +407,13 @@ export class RequestPlanner {
   }
 
   private fillChunk(lines: readonly Line[], part: number, count: number): ChatMessage[] {
+    // A part keeps more than the note's budget: the merge weaves the parts and cuts to the budget.
+    const share = Math.ceil(this.wordBudget * 1.5);
     const user = this.options.prompts.fill("chunk", {
       teamName: this.teamName,
       week: this.input.week,
+      weekDates: this.weekDates,
+      wordBudget: String(share),
       partNumber: String(part),
       partCount: String(count),
       highlightCount: String(lines.length),
@@ -383,10 +427,13 @@ export class RequestPlanner {
     const user = this.options.prompts.fill("merge", {
       teamName: this.teamName,
       week: this.input.week,
+      weekDates: this.weekDates,
+      wordBudget: String(final ? this.wordBudget : Math.ceil(this.wordBudget * 1.5)),
       highlightCount: String(this.input.highlights.length),
       partCount: String(parts.length),
       parts: parts.map((l) => l.text).join("\n"),
-      // The approver's reason shapes the final draft, not the intermediate merges.
+      // Last week's plans and the approver's reason shape the final draft, not the intermediate merges.
+      previousWeek: final ? this.previousWeek : "",
       regeneration: final ? this.regeneration.text : "",
       ...this.fence,
     });
@@ -408,6 +455,21 @@ export class RequestPlanner {
     return { text, tokens: this.options.tokenizer.count(text) };
   }
 
+  /**
+   * The team's house style as the system prompt's rules, fenced with the data's nonce under the
+   * team's own markers: instructions from the team's approvers, told apart from chat text.
+   */
+  private buildHouseStyle(style: string): string {
+    const capped = this.options.tokenizer.cap(this.scrub(style), HOUSE_STYLE_TOKEN_CAP, CUT_MARKER);
+    const nonce = this.fence.dataStart.slice("<<<WEEKNOTES_DATA ".length, -">>>".length);
+    return this.options.prompts.fill("style", {
+      teamName: this.teamName,
+      styleStart: `<<<TEAM_HOUSE_STYLE ${nonce}>>>`,
+      rules: capped.text,
+      styleEnd: `<<<END_TEAM_HOUSE_STYLE ${nonce}>>>`,
+    });
+  }
+
   // --- Highlights ----------------------------------------------------------------------------
 
   /** One highlight as the JSON line that is sent (text not yet capped), redacted when asked. */
@@ -416,6 +478,7 @@ export class RequestPlanner {
       id: h.id,
       head: {
         id: h.id,
+        day: dayOf(h.postedAtMs, this.input.timezone, this.input.language),
         section: h.section,
         author: this.scrub(h.authorName),
         channel: this.scrub(h.conversationName),

@@ -6,6 +6,7 @@
  *     const library = loadPromptLibrary({ dir: "prompts", teamsDir: "prompts/teams" });
  *     const prompts = library.forTeam("T0WEEK0001/kbc");   // the team's overrides, else defaults
  *     prompts.version;                                     // "3f2a9c1b7d4e"
+ *     prompts.houseStyle;                                  // the team's house-style.md, if any
  *     prompts.fill("user", { teamName, week, … });         // every placeholder, no more, no less
  */
 import { createHash } from "node:crypto";
@@ -15,16 +16,22 @@ import { BotError } from "../../src/domain/errors.ts";
 
 /** Each prompt, its file, and the placeholders the code fills in it (all of them, and only them). */
 export const PROMPT_FILES = {
-  system: { file: "weeknote.system.md", placeholders: ["teamName", "voice", "dataStart", "dataEnd"] },
+  system: {
+    file: "weeknote.system.md",
+    placeholders: ["teamName", "voice", "language", "houseStyle", "dataStart", "dataEnd"],
+  },
   user: {
     file: "weeknote.user.md",
     placeholders: [
       "teamName",
       "week",
+      "weekDates",
+      "wordBudget",
       "highlightCount",
       "dataStart",
       "highlights",
       "dataEnd",
+      "previousWeek",
       "regeneration",
     ],
   },
@@ -33,12 +40,14 @@ export const PROMPT_FILES = {
     placeholders: [
       "teamName",
       "week",
+      "weekDates",
       "partNumber",
       "partCount",
       "highlightCount",
       "dataStart",
       "highlights",
       "dataEnd",
+      "wordBudget",
     ],
   },
   merge: {
@@ -46,19 +55,40 @@ export const PROMPT_FILES = {
     placeholders: [
       "teamName",
       "week",
+      "weekDates",
       "highlightCount",
       "partCount",
       "dataStart",
       "parts",
       "dataEnd",
+      "previousWeek",
       "regeneration",
+      "wordBudget",
     ],
   },
   regenerate: {
     file: "weeknote.regenerate.md",
     placeholders: ["reason", "dataStart", "previous", "dataEnd"],
   },
+  /** Last week's "Into next week…" plans, fenced as data, so the note can say what became of them. */
+  previous: {
+    file: "weeknote.previous.md",
+    placeholders: ["dataStart", "plans", "dataEnd"],
+  },
+  /** The team's house style, fenced as the team's instructions (not chat data) in the system prompt. */
+  style: {
+    file: "weeknote.style.md",
+    placeholders: ["teamName", "styleStart", "rules", "styleEnd"],
+  },
 } as const;
+
+/**
+ * A team's house style file in its override folder (issue 9): short Markdown rules ("no
+ * exclamation marks"), not a prompt; added to the system prompt through {@link PROMPT_FILES}.style.
+ */
+export const HOUSE_STYLE_FILE = "house-style.md";
+/** Most characters of a house style, as the team setting allows. */
+export const HOUSE_STYLE_MAX_CHARS = 2_000;
 
 export type PromptName = keyof typeof PROMPT_FILES;
 /** The values one prompt needs: exactly its placeholders. */
@@ -78,6 +108,8 @@ export interface PromptSet {
   readonly version: string;
   /** Where each prompt was read from (a default file or a team's override). */
   readonly sources: Readonly<Record<PromptName, string>>;
+  /** The team's `house-style.md` from its override folder, trimmed; undefined when it has none. */
+  readonly houseStyle: string | undefined;
   /**
    * The prompt with every placeholder replaced by its value, in one pass: a value that itself
    * holds `{{…}}` (chat text can) is inserted as it is, never expanded.
@@ -115,10 +147,13 @@ export function loadPrompts(options: LoadPromptsOptions): PromptSet {
     texts[name] = text;
     sources[name] = path;
   }
-  const version = promptHash(texts);
+  const houseStyle =
+    overrideDir === undefined ? undefined : readHouseStyle(join(overrideDir, HOUSE_STYLE_FILE));
+  const version = promptHash(texts, houseStyle);
   return {
     version,
     sources,
+    houseStyle,
     fill(name, values) {
       const text = texts[name];
       const given = values as Readonly<Record<string, string>>;
@@ -172,13 +207,45 @@ export function loadPromptLibrary(options: { dir: string; teamsDir?: string }): 
   };
 }
 
-/** sha256 over each prompt's file name and text, in a fixed order; the first 12 hex digits. */
-export function promptHash(texts: Readonly<Record<PromptName, string>>): string {
+/**
+ * sha256 over each prompt's file name and text, in a fixed order, then the house style (its file
+ * name and text) when there is one; the first 12 hex digits.
+ */
+export function promptHash(texts: Readonly<Record<PromptName, string>>, houseStyle?: string): string {
   const hash = createHash("sha256");
   for (const name of PROMPT_NAMES) {
     hash.update(PROMPT_FILES[name].file).update("\0").update(texts[name]).update("\0");
   }
+  if (houseStyle !== undefined) {
+    hash.update(HOUSE_STYLE_FILE).update("\0").update(houseStyle).update("\0");
+  }
   return hash.digest("hex").slice(0, 12);
+}
+
+/**
+ * A draft's prompt version with the team's house style setting folded in: `version` itself when
+ * there is none, else `version+` and 6 hex digits of its sha256, so a revision says which rules
+ * shaped it.
+ */
+export function versionWithStyle(version: string, houseStyle: string | undefined): string {
+  const style = houseStyle?.trim();
+  return style ? `${version}+${createHash("sha256").update(style).digest("hex").slice(0, 6)}` : version;
+}
+
+/** A house style file, trimmed; undefined when absent. @throws BotError `config.invalid` when too long. */
+function readHouseStyle(path: string): string | undefined {
+  if (!existsSync(path)) {
+    return undefined;
+  }
+  const text = readFileSync(path, "utf8").trim();
+  if (text.length > HOUSE_STYLE_MAX_CHARS) {
+    throw new BotError(
+      "config.invalid",
+      `House style file ${path} has ${text.length} characters, over ${HOUSE_STYLE_MAX_CHARS}`,
+      { hint: "Keep a house style to a few short rules" },
+    );
+  }
+  return text || undefined;
 }
 
 function readPrompt(path: string): string {
@@ -223,7 +290,7 @@ function checkOverrideDir(dir: string): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new BotError("config.invalid", `The prompt override folder ${dir} does not exist`);
   }
-  const known = new Set<string>(PROMPT_NAMES.map((n) => PROMPT_FILES[n].file));
+  const known = new Set<string>([...PROMPT_NAMES.map((n) => PROMPT_FILES[n].file), HOUSE_STYLE_FILE]);
   const strays = readdirSync(dir).filter((file) => file.endsWith(".md") && !known.has(file));
   if (strays.length > 0) {
     throw new BotError(

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import type { SummariserConfig } from "../../src/config-llm.ts";
+import type { Clock, Timers } from "../../src/ports/clock.ts";
 import type { Logger } from "../../src/ports/logger.ts";
+import type { Metrics } from "../../src/ports/metrics.ts";
 import type { Summariser } from "../../src/ports/summariser.ts";
 import { createOfflineSummariser } from "../offline/offline-summariser.ts";
 import { packageRoot } from "../package-root.ts";
@@ -27,24 +29,31 @@ export const SHIPPED_PROMPTS_DIR = join(packageRoot(), "prompts");
  * when an API key is set, the offline summariser otherwise. Prompts are loaded and checked here,
  * at start-up, so a broken prompt stops the bot before Friday; a team with a folder under
  * TEAM_PROMPTS_DIR gets its own prompts (and so its own prompt version in its revisions).
+ * `time` is where the LLM's time budget is measured and enforced (default: the system clock and timers).
  * @throws BotError `config.invalid` for a missing or malformed prompt file.
  */
-export function createSummariser(config: SummariserConfig, logger: Logger): PreparedSummariser {
+export function createSummariser(
+  config: SummariserConfig,
+  logger: Logger,
+  time: { readonly clock?: Clock; readonly timers?: Timers; readonly metrics?: Metrics } = {},
+): PreparedSummariser {
   const offline = createOfflineSummariser();
   const llm = config.llm;
   if (!llm) {
-    return { summarise: (input) => offline.summarise(input), prepare: async () => undefined };
+    return { summarise: (input) => offline.summarise(input), prepare: () => offline.prepare() };
   }
   const library = loadPromptLibrary({
     dir: config.promptsDir ?? SHIPPED_PROMPTS_DIR,
     ...(config.teamPromptsDir ? { teamsDir: config.teamPromptsDir } : {}),
   });
   const make = (prompts: PromptSet) =>
-    createOpenAiSummariser({ ...llm, redact: config.redactPii, prompts, fallback: offline, logger });
+    createOpenAiSummariser({ ...llm, redact: config.redactPii, prompts, fallback: offline, logger, ...time });
   const byTeam = new Map(library.teams.map((folder) => [folder, make(library.forTeam(folder))]));
   const defaults = make(library.defaults);
   return {
     async prepare() {
+      // The offline summariser is the fallback: its language model loads now too.
+      await offline.prepare();
       try {
         warmUp(await loadTokenizer(llm.model));
       } catch (error) {

@@ -24,6 +24,13 @@
  */
 
 import { graphemesOf } from "../../src/domain/graphemes.ts";
+import {
+  isProseNote,
+  namePieces,
+  type ProsePart,
+  type ProseSentence,
+  proseParts,
+} from "../../src/domain/note-prose.ts";
 import type { ReviewView } from "../../src/domain/outcomes.ts";
 import { showBidiControls } from "../../src/domain/render-markdown.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
@@ -165,6 +172,7 @@ export function publishedMessage(team: TeamSettings, weeknote: Weeknote, revisio
  * The whole note as one Slack mrkdwn string, escaped: `*title*`, intro, each section as a `*bold*`
  * heading, its summary and `•` bullets (authors in brackets), "Into next week", "Tune of the week",
  * then the footer in italics; parts separated by a blank line. Bare URLs become `<url>` links.
+ * A prose note (issue 9) has paragraphs instead, each section's first led by its bold heading.
  */
 export function noteAsMrkdwn(document: WeeknoteDocument): string {
   return [titleParagraph(document), ...bodyParagraphs(document)].join("\n\n");
@@ -249,6 +257,9 @@ function titleParagraph(document: WeeknoteDocument): string {
 }
 
 function bodyParagraphs(document: WeeknoteDocument): string[] {
+  if (isProseNote(document)) {
+    return proseParagraphs(document);
+  }
   const parts: string[] = [];
   if (document.intro.trim()) {
     parts.push(slackMrkdwn(document.intro.trim()));
@@ -271,6 +282,36 @@ function bodyParagraphs(document: WeeknoteDocument): string[] {
     parts.push(`_${slackText(oneLine(document.footer))}_`);
   }
   return parts;
+}
+
+/**
+ * A prose note's body (issue 9) as the Markdown note lays it out (proseParts): each paragraph, a
+ * section's first led by its heading in bold (`*End of financial year.* …`), a short list as `•`
+ * bullets, "Into next week…" and "Tune of the week:" in the note's language, then the footer.
+ */
+function proseParagraphs(document: WeeknoteDocument): string[] {
+  const parts = proseParts(document).map(prosePart);
+  if (document.footer.trim()) {
+    parts.push(`_${slackText(oneLine(document.footer))}_`);
+  }
+  return parts;
+}
+
+function prosePart(part: ProsePart): string {
+  if (part.kind === "list") {
+    return part.items.map((item) => `• ${proseSentence(item)}`).join("\n");
+  }
+  const lead = part.lead ? [bold(part.lead)] : [];
+  return [...lead, ...part.sentences.map(proseSentence)].join(" ");
+}
+
+function proseSentence(sentence: ProseSentence): string {
+  const names = sentence.names.map(slackName).filter((name) => name !== "");
+  // A name the prose holds is shown as a name there too: never a link.
+  const text = namePieces(sentence.text, sentence.mentions)
+    .map((piece) => (piece.name ? slackText(piece.text) : slackMrkdwn(piece.text)))
+    .join("");
+  return names.length > 0 ? `${text} (${names.join(", ")})` : text;
 }
 
 function bullet(item: WeeknoteItem): string {

@@ -285,6 +285,8 @@ function formOf(values: ViewValues): TeamSettingsForm {
     series: text("series"),
     personal: personal ? (personal.selected_options ?? []).some((o) => o.value === "personal") : undefined,
     members: state("members") ? (state("members")?.selected_users ?? []) : undefined,
+    language: state("language") ? (state("language")?.selected_option?.value ?? undefined) : undefined,
+    houseStyle: state("house_style") ? text("house_style") : undefined,
   };
 }
 

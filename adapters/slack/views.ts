@@ -3,7 +3,12 @@ import type { HomeView } from "../../src/app/home.ts";
 import { graphemesOf } from "../../src/domain/graphemes.ts";
 import { showBidiControls } from "../../src/domain/render-markdown.ts";
 import { SECTIONS } from "../../src/domain/sections.ts";
-import { formatDraftSchedule, type TeamSettings } from "../../src/domain/team.ts";
+import {
+  formatDraftSchedule,
+  HOUSE_STYLE_LIMIT,
+  noteLanguageOf,
+  type TeamSettings,
+} from "../../src/domain/team.ts";
 import { splitMrkdwn } from "./blocks.ts";
 import { escapeSlackText } from "./escape.ts";
 
@@ -48,7 +53,8 @@ export function editModal(metadata: string, markdown: string): View {
         action_id: "value",
         multiline: true,
         max_length: EDIT_MAX_CHARS,
-        initial_value: markdown.slice(0, EDIT_MAX_CHARS),
+        // Callers refuse longer drafts; cut by graphemes anyway, so no lone surrogate is ever sent.
+        initial_value: fitGraphemes(markdown, EDIT_MAX_CHARS),
       },
     },
   ]);
@@ -158,6 +164,34 @@ export function configModal(team: TeamSettings, channel: string): View {
     ),
     {
       type: "input",
+      block_id: "language",
+      label: { type: "plain_text", text: "Language of the note's headings" },
+      element: {
+        type: "static_select",
+        action_id: "value",
+        options: [...LANGUAGE_OPTIONS],
+        initial_option: LANGUAGE_OPTIONS.find((o) => o.value === noteLanguageOf(team)) ?? LANGUAGE_OPTIONS[0],
+      },
+    },
+    {
+      type: "input",
+      block_id: "house_style",
+      optional: true,
+      label: { type: "plain_text", text: "House style" },
+      hint: {
+        type: "plain_text",
+        text: "Optional Markdown, at most 2,000 characters: what the note should do or never do, such as no exclamation marks",
+      },
+      element: {
+        type: "plain_text_input",
+        action_id: "value",
+        multiline: true,
+        max_length: HOUSE_STYLE_LIMIT,
+        ...(team.houseStyle ? { initial_value: team.houseStyle } : {}),
+      },
+    },
+    {
+      type: "input",
       block_id: "personal",
       optional: true,
       label: { type: "plain_text", text: "Personal note" },
@@ -182,6 +216,12 @@ export function configModal(team: TeamSettings, channel: string): View {
   ]);
 }
 
+/** The settings modal's language choices; the value is the NoteLanguage. */
+export const LANGUAGE_OPTIONS = [
+  { text: { type: "plain_text", text: "English" }, value: "en" },
+  { text: { type: "plain_text", text: "Cymraeg (Welsh)" }, value: "cy" },
+] as const;
+
 /** The one option of the "Personal note" checkbox. */
 export const PERSONAL_OPTION = {
   text: { type: "plain_text" as const, text: 'Written as "I": only the members\' tags count' },
@@ -197,6 +237,21 @@ function capText(text: string, limit = HOME_SECTION_LIMIT): string {
     return text;
   }
   return `${splitMrkdwn(text, limit - 1)[0] ?? ""}…`;
+}
+
+/** The longest run of whole graphemes from the start of `text` within `maxUnits` UTF-16 code units. */
+function fitGraphemes(text: string, maxUnits: number): string {
+  if (text.length <= maxUnits) {
+    return text;
+  }
+  let end = 0;
+  for (const part of graphemesOf(text)) {
+    if (end + part.length > maxUnits) {
+      break;
+    }
+    end += part.length;
+  }
+  return text.slice(0, end);
 }
 
 /** Plain text cut to at most `max` graphemes, with an ellipsis when cut. */

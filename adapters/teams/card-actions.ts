@@ -160,6 +160,8 @@ const SettingsData = z.object({
   [SETTINGS_INPUTS.series]: optionalText,
   [SETTINGS_INPUTS.personal]: optionalText,
   [SETTINGS_INPUTS.members]: optionalText,
+  [SETTINGS_INPUTS.language]: optionalText,
+  [SETTINGS_INPUTS.houseStyle]: optionalText,
 });
 
 /**
@@ -167,7 +169,7 @@ const SettingsData = z.object({
  * as adapters/slack/interaction-listeners.ts hands it over from the Slack modal: texts trimmed;
  * an empty channel choice is no choice; multi-selects (Teams sends `id1,id2`) as lists; the
  * personal toggle (`"true"`/`"false"`) as a boolean. Inputs the card did not have stay undefined
- * (unchanged): source channels, reminder, personal, members. Undefined when `data` is not an
+ * (unchanged): source channels, reminder, personal, members, language, house style. Undefined when `data` is not an
  * object or an input is not text.
  */
 export function settingsFields(data: unknown): TeamSettingsForm | undefined {
@@ -189,6 +191,8 @@ export function settingsFields(data: unknown): TeamSettingsForm | undefined {
   const reminder = d[SETTINGS_INPUTS.reminder];
   const personal = d[SETTINGS_INPUTS.personal];
   const members = list(d[SETTINGS_INPUTS.members]);
+  const language = choice(d[SETTINGS_INPUTS.language]);
+  const houseStyle = d[SETTINGS_INPUTS.houseStyle];
   const reviewChannel = choice(d[SETTINGS_INPUTS.reviewChannel]);
   const publishChannel = choice(d[SETTINGS_INPUTS.publishChannel]);
   return {
@@ -204,6 +208,8 @@ export function settingsFields(data: unknown): TeamSettingsForm | undefined {
     series: text(d[SETTINGS_INPUTS.series]),
     ...(personal === undefined ? {} : { personal: personal.trim().toLowerCase() === "true" }),
     ...(members === undefined ? {} : { members }),
+    ...(language === undefined ? {} : { language }),
+    ...(houseStyle === undefined ? {} : { houseStyle: houseStyle.trim() }),
   };
 }
 

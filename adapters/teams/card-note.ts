@@ -22,6 +22,7 @@
  * line is on some card, in order.
  */
 
+import { isProseNote, type ProseSentence, proseParts } from "../../src/domain/note-prose.ts";
 import type { Revision, WeeknoteDocument, WeeknoteItem } from "../../src/domain/weeknote.ts";
 import {
   type AdaptiveCard,
@@ -46,8 +47,8 @@ export const NOTE_PIECE_BYTES = 2_000;
 /** Bytes of one status line (team name, outcome) on a card; longer ones end in "…". */
 export const STATUS_LINE_BYTES = 1_000;
 
-/** How a line of the note is shown. */
-type LineKind = "title" | "heading" | "text" | "footer";
+/** How a line of the note is shown; a `lead` is a prose paragraph's bold lead-in. */
+type LineKind = "title" | "heading" | "lead" | "text" | "footer";
 
 /** One line of the note, in reading order. */
 export interface NoteLine {
@@ -61,9 +62,15 @@ export interface NoteLine {
  * The note as lines, in the order and words of the domain's renderers (render-markdown.ts and the
  * Slack blocks): the title; the intro; each section's heading, summary and `•` items with their
  * authors in brackets; "Into next week"; "Tune of the week"; the footer. Text is as the document
- * holds it (the cards show it as written); a multi-line item continues on indented lines.
+ * holds it (the cards show it as written); a multi-line item continues on indented lines. A prose
+ * note (issue 9) is laid out as proseParts says: each paragraph one line, a lead-in (a section's
+ * heading, "Into next week…", "Tune of the week:" in the note's language) as a bold line right
+ * above its paragraph, a short list as `•` lines.
  */
 export function noteLines(document: WeeknoteDocument): NoteLine[] {
+  if (isProseNote(document)) {
+    return proseLines(document);
+  }
   const lines: NoteLine[] = [];
   const paragraph = (kind: LineKind, text: string) => {
     textLines(text).forEach((line, index) => {
@@ -104,6 +111,30 @@ export function noteLines(document: WeeknoteDocument): NoteLine[] {
   return lines.filter((line) => line.text.trim() !== "");
 }
 
+function proseLines(document: WeeknoteDocument): NoteLine[] {
+  const lines: NoteLine[] = [{ text: oneLine(document.title), kind: "title", paragraph: true }];
+  const sentence = (s: ProseSentence) => (s.names.length > 0 ? `${s.text} (${s.names.join(", ")})` : s.text);
+  for (const part of proseParts(document)) {
+    if (part.kind === "list") {
+      part.items.forEach((item, index) => {
+        lines.push({ text: `• ${sentence(item)}`, kind: "text", paragraph: index === 0 });
+      });
+      continue;
+    }
+    if (part.lead) {
+      lines.push({ text: part.lead, kind: "lead", paragraph: true });
+    }
+    const text = part.sentences.map(sentence).join(" ");
+    if (text !== "") {
+      lines.push({ text, kind: "text", paragraph: !part.lead });
+    }
+  }
+  if (document.footer.trim()) {
+    lines.push({ text: oneLine(document.footer), kind: "footer", paragraph: true });
+  }
+  return lines.filter((line) => line.text.trim() !== "");
+}
+
 function itemText(item: WeeknoteItem): string {
   const text = item.text.trim();
   // A name is one line of text wherever it came from: a line break in it must not start a card line.
@@ -126,6 +157,7 @@ function oneLine(text: string): string {
 const STYLES: Readonly<Record<LineKind, RunStyle>> = {
   title: { weight: "Bolder", size: "Large" },
   heading: { weight: "Bolder", size: "Medium" },
+  lead: { weight: "Bolder" },
   text: {},
   footer: { italic: true, isSubtle: true, size: "Small" },
 };

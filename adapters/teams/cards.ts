@@ -20,7 +20,12 @@ import type { AdaptiveCardInvokeResponse, Attachment, TaskModuleResponse } from 
 import type { TeamSettingsField, TeamSettingsForm } from "../../src/app/configure-team.ts";
 import type { ReviewView } from "../../src/domain/outcomes.ts";
 import { SECTIONS, type Section } from "../../src/domain/sections.ts";
-import { formatDraftSchedule, type TeamSettings } from "../../src/domain/team.ts";
+import {
+  formatDraftSchedule,
+  HOUSE_STYLE_LIMIT,
+  noteLanguageOf,
+  type TeamSettings,
+} from "../../src/domain/team.ts";
 import type { Revision, Weeknote } from "../../src/domain/weeknote.ts";
 import { CARD_INPUTS, type DecisionVerb, SETTINGS_INPUTS } from "./card-actions.ts";
 import {
@@ -343,8 +348,8 @@ const PEOPLE_DATASETS = {
 
 /**
  * The team settings card of `settings`: name, review and publish channels, source channels, time
- * zone, draft time, reminder, approvers (people picker), emoji → section, series number, personal
- * note and its members; Save is an Action.Execute with verb `settings` and `data: {verb,
+ * zone, draft time, reminder, approvers (people picker), emoji → section, series number, language
+ * and house style, personal note and its members; Save is an Action.Execute with verb `settings` and `data: {verb,
  * workspace, team}`, whose inputs settingsFields turns into configureTeam's form. Channel choices
  * that would take the card past the size limit are left out (the chosen ones stay).
  */
@@ -380,6 +385,8 @@ function buildSettingsCard(
       form?.series ?? (team.series ? `${team.series.week} = ${team.series.year}.${team.series.number}` : ""),
     personal: form?.personal ?? team.personal,
     members: form?.members ?? team.members,
+    language: form?.language ?? noteLanguageOf(team),
+    houseStyle: form?.houseStyle ?? team.houseStyle ?? "",
   };
   const dataset = PEOPLE_DATASETS[options.peopleSearch ?? "conversation"];
   const body: CardElement[] = [
@@ -508,6 +515,28 @@ function buildSettingsCard(
       "A week and its number: 2026-W13 = 3.12",
     ),
   );
+  field("language", {
+    type: "Input.ChoiceSet",
+    id: SETTINGS_INPUTS.language,
+    label: "Language of the note's headings",
+    style: "compact",
+    choices: [
+      { title: "English", value: "en" },
+      { title: "Cymraeg (Welsh)", value: "cy" },
+    ],
+    value: value.language,
+    isRequired: true,
+    errorMessage: "Choose a language.",
+  });
+  field("houseStyle", {
+    type: "Input.Text",
+    id: SETTINGS_INPUTS.houseStyle,
+    label: "House style (optional Markdown: what the note should do or never do)",
+    isMultiline: true,
+    maxLength: HOUSE_STYLE_LIMIT,
+    ...(value.houseStyle ? { value: value.houseStyle } : {}),
+    placeholder: "No exclamation marks. Thank people by first name.",
+  });
   field("personal", {
     type: "Input.Toggle",
     id: SETTINGS_INPUTS.personal,

@@ -1,8 +1,16 @@
 import { asBotError, isBotError } from "../domain/errors.ts";
 import type { Highlight } from "../domain/highlight.ts";
+import { namesOfCited } from "../domain/note-prose.ts";
 import { renderMarkdown } from "../domain/render-markdown.ts";
-import { formatWeekKey, type WeekWindow } from "../domain/week.ts";
-import type { Revision, Weeknote, WeeknoteDocument } from "../domain/weeknote.ts";
+import { formatWeekKey, parseWeekKey, previousWeek, type WeekWindow } from "../domain/week.ts";
+import {
+  approvedRevision,
+  type NoteLanguage,
+  type Revision,
+  type Weeknote,
+  type WeeknoteDocument,
+  type WeeknoteKey,
+} from "../domain/weeknote.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { Fence, HighlightStore, WeeknoteStore } from "../ports/store.ts";
@@ -36,6 +44,17 @@ export interface CompileWeeknoteInput {
    */
   readonly fence?: Fence;
   readonly seriesNumber?: string;
+  /** Language of the note's frame words (the team's setting or `--lang`). Default `en`. */
+  readonly language?: NoteLanguage;
+  /** The team's house style, a short Markdown text (at most 2,000 characters). */
+  readonly houseStyle?: string;
+  /** Most words of prose, when the team or the caller sets one (else the summariser's default). */
+  readonly wordBudget?: number;
+  /**
+   * Last week's approved "Into next week…" texts. Absent: read from the store when one is given
+   * (the previous week's note, if approved); none without a store.
+   */
+  readonly previousIntoNextWeek?: readonly string[];
 }
 
 export interface CompileWeeknoteOutput {
@@ -71,6 +90,11 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps): CompileWeeknot
         (h) => input.fromStore || (h.postedAtMs >= input.window.startMs && h.postedAtMs < input.window.endMs),
       )
       .sort((a, b) => a.postedAtMs - b.postedAtMs || a.id.localeCompare(b.id));
+    const previousIntoNextWeek =
+      input.previousIntoNextWeek ??
+      (deps.store
+        ? await lastIntoNextWeek(deps.store, { workspace: input.workspace, team: input.team, week })
+        : []);
     const result = await deps.summariser.summarise({
       week,
       teamName: input.teamName,
@@ -78,9 +102,16 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps): CompileWeeknot
       ...(input.voice === undefined ? {} : { voice: input.voice }),
       highlights,
       ...(input.seriesNumber === undefined ? {} : { seriesNumber: input.seriesNumber }),
+      timezone: input.window.zone,
+      language: input.language ?? "en",
+      ...(input.houseStyle?.trim() ? { houseStyle: input.houseStyle.trim() } : {}),
+      ...(input.wordBudget === undefined ? {} : { wordBudget: input.wordBudget }),
+      ...(previousIntoNextWeek.length > 0 ? { previousIntoNextWeek } : {}),
     });
-    const markdown = renderMarkdown(result.document);
-    const base = { week, highlights, document: result.document, markdown, origin: result.origin };
+    // The people a paragraph cites are names in its prose: renderers escape them as names.
+    const document = namesOfCited(result.document, highlights);
+    const markdown = renderMarkdown(document);
+    const base = { week, highlights, document, markdown, origin: result.origin };
     const store = deps.store;
     if (!store) {
       return { ...base, weeknote: undefined, notStored: "no_store" };
@@ -107,7 +138,7 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps): CompileWeeknot
         model: result.model,
         promptVersion: result.promptVersion,
         highlightIds: highlights.map((h) => h.id),
-        document: result.document,
+        document,
         markdown,
         author: undefined,
         createdAtMs: deps.clock.now(),
@@ -136,3 +167,22 @@ export function createCompileWeeknote(deps: CompileWeeknoteDeps): CompileWeeknot
 }
 
 export type CompileWeeknote = (input: CompileWeeknoteInput) => Promise<CompileWeeknoteOutput>;
+
+/**
+ * The "Into next week…" texts of the note before `key`'s week (SummariseInput
+ * previousIntoNextWeek), when that note was approved (a skipped or undecided note promised
+ * nothing), from the revision the approval names; empty otherwise.
+ * @throws BotError from the store.
+ */
+export async function lastIntoNextWeek(store: WeeknoteStore, key: WeeknoteKey): Promise<string[]> {
+  const previous = await store.getWeeknote({
+    ...key,
+    week: formatWeekKey(previousWeek(parseWeekKey(key.week))),
+  });
+  if (previous?.status !== "approved" || previous.revisions.length === 0) {
+    return [];
+  }
+  return approvedRevision(previous)
+    .document.intoNextWeek.map((item) => item.text.trim())
+    .filter((text) => text !== "");
+}

@@ -2,8 +2,9 @@ import { isBotError } from "../domain/errors.ts";
 import type { InboxCommand, TeamSettingsChange } from "../domain/inbox-command.ts";
 import type { Notice } from "../domain/outcomes.ts";
 import { type EmojiAliases, parseEmojiOption } from "../domain/sections.ts";
-import { parseDraftSchedule, parseSeries, type TeamSettings } from "../domain/team.ts";
+import { HOUSE_STYLE_LIMIT, parseDraftSchedule, parseSeries, type TeamSettings } from "../domain/team.ts";
 import { assertTimeZone } from "../domain/week.ts";
+import { NOTE_LANGUAGES, type NoteLanguage } from "../domain/weeknote.ts";
 import type { TeamDirectory } from "./teams.ts";
 
 /** A team's settings as a person filled them in (a Slack modal, a Teams card): text and ids. */
@@ -27,6 +28,10 @@ export interface TeamSettingsForm {
   readonly personal?: boolean | undefined;
   readonly members?: readonly string[] | undefined;
   readonly includePrivate?: boolean | undefined;
+  /** The note's language, `en` or `cy`. Absent: unchanged. */
+  readonly language?: string | undefined;
+  /** The house style, short Markdown; empty for none. Absent: unchanged. */
+  readonly houseStyle?: string | undefined;
 }
 
 export type TeamSettingsField = keyof TeamSettingsForm;
@@ -41,7 +46,9 @@ export interface FieldProblem {
     | "bad_emoji"
     | "bad_series"
     | "no_approvers"
-    | "no_members";
+    | "no_members"
+    | "bad_language"
+    | "house_style_too_long";
   readonly detail?: string;
 }
 
@@ -108,6 +115,15 @@ export function createConfigureTeam(deps: {
       if (personal && members.length === 0) {
         problems.members = { problem: "no_members" };
       }
+      const languageText = form.language?.trim();
+      const language = NOTE_LANGUAGES.find((l) => l === languageText) as NoteLanguage | undefined;
+      if (languageText && !language) {
+        problems.language = { problem: "bad_language" };
+      }
+      const houseStyle = form.houseStyle?.trim();
+      if (houseStyle !== undefined && houseStyle.length > HOUSE_STYLE_LIMIT) {
+        problems.houseStyle = { problem: "house_style_too_long" };
+      }
       if (Object.keys(problems).length > 0 || !schedule) {
         return { kind: "problems", problems };
       }
@@ -125,9 +141,13 @@ export function createConfigureTeam(deps: {
         ...(form.includePrivate === undefined ? {} : { includePrivate: form.includePrivate }),
         ...(series ? { series } : {}),
         ...(reminder ? { reminder } : {}),
+        ...(language ? { language } : {}),
+        ...(houseStyle ? { houseStyle } : {}),
         clear: [
           ...(series ? [] : (["series"] as const)),
           ...(form.reminder !== undefined && !reminder ? (["reminder"] as const) : []),
+          // An emptied box clears the house style; an empty one that was empty changes nothing.
+          ...(houseStyle === "" && team.houseStyle !== undefined ? (["houseStyle"] as const) : []),
         ],
       };
       return { kind: "ok", change };
@@ -158,6 +178,8 @@ export function createConfigureTeam(deps: {
         emoji: change.emoji ?? team.emoji,
         series: clear.includes("series") ? undefined : (change.series ?? team.series),
         includePrivate: change.includePrivate ?? team.includePrivate,
+        language: change.language ?? team.language,
+        houseStyle: clear.includes("houseStyle") ? undefined : (change.houseStyle ?? team.houseStyle),
       };
       await deps.teams.save(saved);
       return { kind: "settings_saved", team: saved };

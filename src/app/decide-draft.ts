@@ -1,5 +1,6 @@
 import { asBotError, BotError, isBotError } from "../domain/errors.ts";
 import type { PostedRef } from "../domain/message-ref.ts";
+import { namesOfCited } from "../domain/note-prose.ts";
 import type { DecisionOutcome, ReviewStatus, ReviewView } from "../domain/outcomes.ts";
 import { renderMarkdown } from "../domain/render-markdown.ts";
 import type { EmojiAliases } from "../domain/sections.ts";
@@ -15,9 +16,10 @@ import {
 import type { ChatRouter } from "../ports/chat.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
+import type { Publisher } from "../ports/publisher.ts";
 import type { HighlightStore, LeaseStore, WeeknoteStore } from "../ports/store.ts";
 import type { Summariser } from "../ports/summariser.ts";
-import { draftHighlights, teamSeriesNumber } from "./draft-weeknote.ts";
+import { draftHighlights, teamNoteContext, teamSeriesNumber } from "./draft-weeknote.ts";
 import type { TeamDirectory } from "./teams.ts";
 
 export interface DecideDraftDeps {
@@ -32,6 +34,8 @@ export interface DecideDraftDeps {
   readonly logger: Logger;
   /** Names this process in leases. */
   readonly holder: string;
+  /** Publishing outside chat (blog, webhook), told of each approval; never blocks it. */
+  readonly publisher?: Publisher | undefined;
 }
 
 /** Who acts on which draft. */
@@ -206,6 +210,12 @@ export function createDecideDraft(deps: DecideDraftDeps): DecideDraft {
         view: await show(loaded.team, decided, { kind: "skipped", by: request.user }),
       };
     }
+    // Before the chat post, which may fail and be retried: the blog and webhook need only the store.
+    try {
+      deps.publisher?.approved({ team: loaded.team, weeknote: decided });
+    } catch (error) {
+      deps.logger.error({ week, code: asBotError(error).code }, "publishing outside chat did not start");
+    }
     const { published, weeknote } = await publish(loaded.team, request.key, decided);
     const view = await show(loaded.team, weeknote, { kind: "approved", by: request.user });
     return { kind: "approved", week, published, view };
@@ -341,7 +351,10 @@ export function createDecideDraft(deps: DecideDraftDeps): DecideDraft {
           highlights,
           previous: { markdown: previous.markdown, reason: request.reason },
           ...(series === undefined ? {} : { seriesNumber: series }),
+          ...(await teamNoteContext(deps.weeknotes, team, week)),
         });
+        // The people a paragraph cites are names in its prose: renderers escape them as names.
+        const document = namesOfCited(result.document, highlights);
         const saved = await deps.weeknotes.saveDraftRevision(
           request.key,
           {
@@ -349,8 +362,8 @@ export function createDecideDraft(deps: DecideDraftDeps): DecideDraft {
             model: result.model,
             promptVersion: result.promptVersion,
             highlightIds: highlights.map((h) => h.id),
-            document: result.document,
-            markdown: renderMarkdown(result.document),
+            document,
+            markdown: renderMarkdown(document),
             author: undefined,
             createdAtMs: deps.clock.now(),
           },

@@ -4,7 +4,7 @@ import type { PostedRef } from "../domain/message-ref.ts";
 import type { DraftOutcome, ReviewView } from "../domain/outcomes.ts";
 import { type EmojiAliases, EmojiSectionMap } from "../domain/sections.ts";
 import { seriesNumber } from "../domain/series.ts";
-import { type TeamSettings, voiceOf } from "../domain/team.ts";
+import { noteLanguageOf, type TeamSettings, voiceOf } from "../domain/team.ts";
 import { selectTeamHighlights } from "../domain/team-highlights.ts";
 import {
   formatWeekKey,
@@ -14,11 +14,12 @@ import {
   weekWindow,
   windowOf,
 } from "../domain/week.ts";
+import type { NoteLanguage } from "../domain/weeknote.ts";
 import type { ChatRouter } from "../ports/chat.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
-import type { Fence, HighlightStore, WeeknoteStore } from "../ports/store.ts";
-import type { CompileWeeknote } from "./compile-weeknote.ts";
+import type { Fence, HighlightStore, LeaseStore, WeeknoteStore } from "../ports/store.ts";
+import { type CompileWeeknote, lastIntoNextWeek } from "./compile-weeknote.ts";
 
 /** What a team's drafts are read from. */
 export interface TeamHighlightSource {
@@ -42,7 +43,11 @@ export async function teamHighlights(
     fromMs: window.startMs,
     toMs: window.endMs,
   });
-  return selectTeamHighlights(team, all, new EmojiSectionMap(team.emoji, source.aliases));
+  // Tags keep the names people reacted with: compared through the workspace's custom aliases too.
+  const names = [...new Set(all.flatMap((h) => h.tags.map((tag) => tag.reaction)))];
+  const aliases =
+    (await source.aliases.forWorkspace?.(team.platform, team.workspace, names)) ?? source.aliases;
+  return selectTeamHighlights(team, all, new EmojiSectionMap(team.emoji, aliases));
 }
 
 // How far back a highlight tagged after its week's note was decided is still carried forward.
@@ -80,6 +85,40 @@ export async function draftHighlights(
   return [...carried, ...own];
 }
 
+/**
+ * What a summariser is told about a team's note of `week` besides its highlights (SummariseInput):
+ * the team's zone, language (default `en`), house style, and last week's approved "Into next
+ * week…" texts. For every path that summarises a team's week (a draft, a regeneration).
+ * @throws BotError from the store.
+ */
+export async function teamNoteContext(
+  weeknotes: WeeknoteStore,
+  team: TeamSettings,
+  week: string,
+): Promise<{
+  timezone: string;
+  language: NoteLanguage;
+  houseStyle?: string;
+  previousIntoNextWeek: string[];
+}> {
+  const houseStyle = team.houseStyle?.trim();
+  return {
+    timezone: team.timezone,
+    language: noteLanguageOf(team),
+    ...(houseStyle ? { houseStyle } : {}),
+    previousIntoNextWeek: await lastIntoNextWeek(weeknotes, {
+      workspace: team.workspace,
+      team: team.team,
+      week,
+    }),
+  };
+}
+
+function withoutZone<T extends { timezone: string }>(context: T): Omit<T, "timezone"> {
+  const { timezone: _zone, ...rest } = context;
+  return rest;
+}
+
 /** The series number of a week for a team that keeps one. */
 export function teamSeriesNumber(team: TeamSettings, week: string): string | undefined {
   return team.series
@@ -95,6 +134,26 @@ export interface DraftWeeknoteDeps extends TeamHighlightSource {
   readonly compile: CompileWeeknote;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where the per-team-week draft claim is taken (see {@link draftClaimName}). */
+  readonly leases: LeaseStore;
+  /** This process's name in leases; each draft call holds the claim under its own `holder#n`. */
+  readonly holder: string;
+  /**
+   * How long a draft claim protects a draft in progress, ms; a crashed drafter's claim runs out
+   * after this. Default 15 minutes, as the schedule's claim (a draft's LLM calls take at most
+   * LLM_TOTAL_TIMEOUT_MS, 2 minutes by default).
+   */
+  readonly draftClaimMs?: number;
+}
+
+const DRAFT_CLAIM_MS = 15 * 60_000;
+
+/**
+ * The lease every draft of a team's week takes while it runs, scheduled or asked for in chat
+ * (issue 10 item 11): one draft at a time per (workspace, team, week), across processes.
+ */
+export function draftClaimName(key: { workspace: string; team: string; week: string }): string {
+  return `draft:${encodeURIComponent(key.workspace)}:${encodeURIComponent(key.team)}:${key.week}`;
 }
 
 /** The lease a scheduled draft runs under: its writes are fenced by it, and it is renewed before posting. */
@@ -111,14 +170,23 @@ export interface DraftLease {
  * in a team's old review channel loses its buttons. Under a `lease`, a process that lost it stores
  * and posts nothing (`taken_over`). With `settleInbox` (a scheduled draft, never one run by the
  * inbox worker itself) the commands recorded so far are carried out first, so what the platform's
- * pre-draft work recorded (Teams: the reaction sweep) is in the note.
+ * pre-draft work recorded (Teams: the reaction sweep) is in the note. Every draft takes the week's
+ * claim ({@link draftClaimName}): while another draft of the week runs, this one makes nothing
+ * (`in_progress`); a scheduled draft that gets the claim after a requested one posted its review
+ * reports that draft (`posted`) rather than making a second.
  * @throws BotError from the summariser, the store or the platform.
  */
 export type DraftWeeknote = (
   team: TeamSettings,
   window?: WeekWindow,
-  options?: { readonly lease?: DraftLease; readonly settleInbox?: boolean },
+  options?: DraftOptions,
 ) => Promise<DraftOutcome>;
+
+/** How a draft runs: under a scheduled job's lease, and whether the inbox is settled first. */
+export interface DraftOptions {
+  readonly lease?: DraftLease;
+  readonly settleInbox?: boolean;
+}
 
 export function createDraftWeeknote(deps: DraftWeeknoteDeps): DraftWeeknote {
   /** The buttons of a review message left behind in the old review channel go (best effort). */
@@ -133,16 +201,28 @@ export function createDraftWeeknote(deps: DraftWeeknoteDeps): DraftWeeknote {
     }
   }
 
-  return async function draftWeeknote(team, window, options = {}) {
-    const week = window ?? windowOf(deps.clock.now(), team.timezone);
+  /** The draft itself, run under the week's claim. */
+  async function draftClaimed(
+    team: TeamSettings,
+    week: WeekWindow,
+    options: DraftOptions,
+  ): Promise<DraftOutcome> {
     const weekKey = formatWeekKey(week.key);
-    if (!team.reviewChannel) {
-      return { kind: "no_review_channel", week: weekKey };
-    }
     const key = { workspace: team.workspace, team: team.team, week: weekKey };
     const existing = await deps.weeknotes.getWeeknote(key);
     if (existing && existing.status !== "draft") {
       return { kind: "decided", week: weekKey, status: existing.status };
+    }
+    const latest = existing?.revisions.at(-1);
+    if (options.lease && existing?.review && latest) {
+      // A requested draft got the claim first and posted its review: the scheduled job's work is done.
+      return {
+        kind: "posted",
+        week: weekKey,
+        weeknote: existing,
+        revision: latest,
+        highlights: latest.highlightIds.length,
+      };
     }
     const highlights = await draftHighlights(deps, team, week);
     if (highlights.length === 0) {
@@ -160,6 +240,8 @@ export function createDraftWeeknote(deps: DraftWeeknoteDeps): DraftWeeknote {
       fromStore: true,
       ...(lease ? { fence: lease.fence } : {}),
       ...(series === undefined ? {} : { seriesNumber: series }),
+      // The week's zone is the window's (the team's); the rest of what the summariser is told:
+      ...withoutZone(await teamNoteContext(deps.weeknotes, team, weekKey)),
     });
     if (result.notStored === "taken_over") {
       return { kind: "taken_over", week: weekKey };
@@ -193,5 +275,39 @@ export function createDraftWeeknote(deps: DraftWeeknoteDeps): DraftWeeknote {
       "draft posted for review",
     );
     return { kind: "posted", week: weekKey, weeknote, revision, highlights: highlights.length };
+  }
+
+  let sequence = 0;
+  return async function draftWeeknote(team, window, options = {}) {
+    const week = window ?? windowOf(deps.clock.now(), team.timezone);
+    const weekKey = formatWeekKey(week.key);
+    if (!team.reviewChannel) {
+      return { kind: "no_review_channel", week: weekKey };
+    }
+    const key = { workspace: team.workspace, team: team.team, week: weekKey };
+    // A claim is re-entrant for its holder: each call holds it under its own name, so two drafts in
+    // one process exclude each other as drafts in two processes do.
+    sequence += 1;
+    const claim = await deps.leases.acquireLease(
+      draftClaimName(key),
+      `${deps.holder}#draft${sequence}`,
+      deps.clock.now(),
+      deps.draftClaimMs ?? DRAFT_CLAIM_MS,
+    );
+    if (!claim) {
+      deps.logger.info(
+        { ...key, scheduled: options.lease !== undefined },
+        "a draft of this week is already being made",
+      );
+      return { kind: "in_progress", week: weekKey };
+    }
+    try {
+      return await draftClaimed(team, week, options);
+    } finally {
+      await deps.leases.releaseLease(claim).catch((error: unknown) =>
+        // It then runs out after draftClaimMs instead.
+        deps.logger.warn({ ...key, code: asBotError(error).code }, "could not release the draft claim"),
+      );
+    }
   };
 }

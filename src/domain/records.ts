@@ -2,7 +2,7 @@ import { z } from "zod";
 import { BotError } from "./errors.ts";
 import { PLATFORMS } from "./message-ref.ts";
 import { SECTIONS } from "./sections.ts";
-import { parseWeeknoteDocument } from "./weeknote.ts";
+import { NOTE_LANGUAGES, parseWeeknoteDocument } from "./weeknote.ts";
 
 /**
  * The shapes of stored records, checked once, here, by every store before it writes (SPEC §7: one
@@ -80,6 +80,9 @@ export const TeamSettingsRecord = z.object({
     .object({ week: z.string().regex(WEEK_KEY), year: z.number().int(), number: z.number().int() })
     .optional(),
   includePrivate: z.boolean(),
+  // Absent in settings saved before issue 9: English, no house style. 2,000 is HOUSE_STYLE_LIMIT.
+  language: z.enum(NOTE_LANGUAGES).optional(),
+  houseStyle: z.string().max(2000).optional(),
   inactive: z.object({ reason: z.enum(["blocked", "uninstalled"]), sinceMs: epochMs }).optional(),
   updatedAtMs: epochMs,
 });

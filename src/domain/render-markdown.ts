@@ -1,16 +1,26 @@
+import { isProseNote, namePieces, type ProsePart, type ProseSentence, proseParts } from "./note-prose.ts";
 import type { WeeknoteDocument, WeeknoteItem } from "./weeknote.ts";
 
 /**
- * Renders a weeknote as CommonMark: `# title`, intro, one `##` part per section, "Into next
- * week", "Tune of the week", then the footer in italics after a rule. Pure.
+ * Renders a weeknote as CommonMark. A prose note (isProseNote) reads like the seed weeknote: `#
+ * title`, then one Markdown paragraph per paragraph of proseParts (a section's first one opened by
+ * its heading as a bold lead-in, `**End of financial year.** …`, rather than a `##` heading, so a
+ * week of 20 highlights fits about 25 lines), a section's short list as `-` bullets, "Into next
+ * week…" and "Tune of the week:" as bold lead-ins in the note's language, then the footer in
+ * italics after a rule. A revision written before prose notes keeps its layout: one `##` part
+ * per section with `-` bullets, "Into next week", "Tune of the week". Pure.
  *
  * Everything in the document is plain text, from chat or an LLM, and is escaped here so that it
  * shows as written with any mainstream renderer (CommonMark, GFM, markdown-it with `html: true`):
  * the intro, summaries and items through {@link escapeMarkdownText}; the one-line labels (title,
- * headings, footer) and the authors' display names through {@link escapeMarkdownName}. The only
+ * headings, footer) and the authors' display names through {@link escapeMarkdownName}, also where
+ * prose holds them (a paragraph's `names`, an item's authors: namePieces). The only
  * markup in the result is the structure written here.
  */
 export function renderMarkdown(doc: WeeknoteDocument): string {
+  if (isProseNote(doc)) {
+    return renderProse(doc);
+  }
   const parts: string[] = [`# ${oneLine(doc.title)}`];
   if (doc.intro.trim()) {
     parts.push(escapeMarkdownText(doc.intro.trim()));
@@ -35,6 +45,48 @@ export function renderMarkdown(doc: WeeknoteDocument): string {
     parts.push(`---\n\n_${oneLine(doc.footer)}_`);
   }
   return `${parts.join("\n\n")}\n`;
+}
+
+function renderProse(doc: WeeknoteDocument): string {
+  const parts = [`# ${oneLine(doc.title)}`, ...proseParts(doc).map(renderPart)];
+  if (doc.footer.trim()) {
+    parts.push(`---\n\n_${oneLine(doc.footer)}_`);
+  }
+  return `${parts.join("\n\n")}\n`;
+}
+
+function renderPart(part: ProsePart): string {
+  if (part.kind === "list") {
+    return part.items.map((item) => `- ${sentenceText(item)}`).join("\n");
+  }
+  const lead = part.lead ? [`**${leadText(part.lead)}**`] : [];
+  return [...lead, ...part.sentences.map(sentenceText)].join(" ");
+}
+
+// A lead-in's closing mark is ours (leadIn), so it stays unescaped: `**Bins beta.**` reads as
+// written in the Markdown too; what comes before it is escaped like any label.
+function leadText(lead: string): string {
+  const end = /[.:…?!]$/u.exec(lead)?.[0] ?? "";
+  return `${oneLine(lead.slice(0, lead.length - end.length))}${end}`;
+}
+
+function sentenceText(sentence: ProseSentence): string {
+  const text = namePieces(sentence.text, sentence.mentions)
+    .map((piece) => (piece.name ? escapeMarkdownName(piece.text) : escapeInLine(piece.text)))
+    .join("");
+  const names = sentence.names.map(escapeMarkdownName).filter((name) => name !== "");
+  return names.length > 0 ? `${text} (${names.join(", ")})` : text;
+}
+
+// A piece of a one-line sentence, escaped as text with the white space at its ends kept (the
+// names between pieces are set apart by it).
+function escapeInLine(piece: string): string {
+  const core = piece.trim();
+  if (core === "") {
+    return piece;
+  }
+  const start = piece.indexOf(core);
+  return `${piece.slice(0, start)}${escapeMarkdownText(core)}${piece.slice(start + core.length)}`;
 }
 
 function renderItem(item: WeeknoteItem): string {
@@ -87,7 +139,10 @@ export function showBidiControls(text: string): string {
 // extended autolinks, markdown-it's `linkify`) look for: `www.`, `scheme:`, `user@host.tld`. An
 // escaped mark is not part of a text run, so no autolinker finds a link across it. One pass with
 // the bidi controls, which are shown escaped: `\<U+202E>`.
-const NAME_MARKS = /[\\`*_~^=+[\]{}<>&|!#$.:@\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+// A `.` between two digits (`5.9`, a series number) is left alone: no autolink or list marker
+// can start there, and the title reads as the seed's `5.9 — weeknotes — …`.
+const NAME_MARKS =
+  /[\\`*_~^=+[\]{}<>&|!#$:@\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]|(?<!\d)\.|\.(?!\d)/g;
 
 /**
  * A display name (of a person, channel or team), or any one-line label that may hold one (a title,

@@ -1,5 +1,6 @@
 import type { Platform } from "./message-ref.ts";
 import { DEFAULT_EMOJI_SECTIONS, type Section } from "./sections.ts";
+import type { NoteLanguage } from "./weeknote.ts";
 
 /** When a team's draft (or reminder) is made each week, in its time zone. */
 export interface DraftSchedule {
@@ -49,6 +50,16 @@ export interface TeamSettings {
   readonly series: { readonly week: string; readonly year: number; readonly number: number } | undefined;
   /** Whether private-channel highlights may appear in notes posted to a public channel. */
   readonly includePrivate: boolean;
+  /**
+   * Language of the note's frame words and of the prose asked of an LLM (issue 9); absent: `en`
+   * (teams saved before the setting existed). See noteLanguageOf.
+   */
+  readonly language?: NoteLanguage | undefined;
+  /**
+   * The team's house style (issue 9): a short Markdown text, at most {@link HOUSE_STYLE_LIMIT}
+   * characters, of things the note should do or never do ("no exclamation marks"); absent: none.
+   */
+  readonly houseStyle?: string | undefined;
   /**
    * Set when the platform refused the bot's posts for good (Teams: 403 `MessageWritesBlocked`, the
    * bot uninstalled): the schedule leaves the team alone until the bot hears from its review
@@ -102,10 +113,21 @@ export function teamSettingsOf(s: TeamSettingsRecordShape): TeamSettings {
         ? undefined
         : { week: s.series.week, year: s.series.year, number: s.series.number },
     includePrivate: s.includePrivate,
+    // Left out rather than undefined when unset, so settings saved before they existed read the same.
+    ...(s.language === undefined ? {} : { language: s.language }),
+    ...(s.houseStyle === undefined ? {} : { houseStyle: s.houseStyle }),
     inactive:
       s.inactive === undefined ? undefined : { reason: s.inactive.reason, sinceMs: s.inactive.sinceMs },
     updatedAtMs: s.updatedAtMs,
   };
+}
+
+/** Most characters of a team's house style. */
+export const HOUSE_STYLE_LIMIT = 2000;
+
+/** The language a team's notes are written in: its setting, else English. */
+export function noteLanguageOf(team: Pick<TeamSettings, "language">): NoteLanguage {
+  return team.language ?? "en";
 }
 
 export const DEFAULT_TEAM = "default";

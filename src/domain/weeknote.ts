@@ -11,14 +11,61 @@ export const WeeknoteItemSchema = z.object({
   highlightIds: z.array(z.string()),
 });
 
-/** A titled part of the note body; `coming_up` and `tune` live in their own fields instead. */
+/**
+ * One prose paragraph of a note (SPEC §5): a few sentences in the writer's voice, people named in
+ * the prose, citing every highlight it draws on. Plain text: renderers escape it.
+ */
+export const WeeknoteParagraphSchema = z.object({
+  text: z.string().min(1),
+  highlightIds: z.array(z.string()),
+});
+
+/**
+ * A paragraph as a note holds it: `names` lists the display names its text holds as written (`Eve`
+ * in `Eve wrote: …`), and renderers show each place the text holds one as a name, never as markup
+ * or a link (issue 12: names are text). Kept apart from WeeknoteParagraphSchema, which is also the
+ * shape an LLM is asked for (OpenAI structured outputs allow no optional field).
+ */
+export const NoteParagraphSchema = WeeknoteParagraphSchema.extend({
+  names: z.array(z.string()).optional(),
+});
+
+/**
+ * A themed part of the note body; `coming_up` and `tune` live in their own fields instead. A prose
+ * section has `paragraphs` and, only where a list really is clearer, a short list in `items`; a
+ * section without `paragraphs` (revisions written before prose notes) renders `items` as bullets.
+ */
 export const WeeknoteSectionSchema = z.object({
   section: z.enum(SECTIONS),
+  /** The theme phrase (2–5 words, lower case unless a name) or the section's frame word. */
   heading: z.string().min(1),
-  /** Optional short narrative paragraph before the items. */
+  /** Optional short narrative paragraph before the items (revisions before prose notes). */
   summary: z.string().optional(),
+  paragraphs: z.array(NoteParagraphSchema).optional(),
   items: z.array(WeeknoteItemSchema),
 });
+
+/** Why a highlight is not cited by a note (issue 9): nothing tagged silently disappears. */
+export const LEFT_OUT_REASONS = [
+  "duplicate",
+  "link_only",
+  "file_only",
+  "too_short",
+  "over_budget",
+  "not_cited",
+] as const;
+export type LeftOutReason = (typeof LEFT_OUT_REASONS)[number];
+
+export const LeftOutSchema = z.object({
+  highlightId: z.string(),
+  reason: z.enum(LEFT_OUT_REASONS),
+  /** For a duplicate: the id of the highlight it repeats. */
+  duplicateOf: z.string().optional(),
+});
+
+/** Languages whose frame words (intro, headings, "Into next week…") a note can be written in. */
+export const NOTE_LANGUAGES = ["en", "cy"] as const;
+export type NoteLanguage = (typeof NOTE_LANGUAGES)[number];
 
 /**
  * The one document model of a weeknote (SPEC §3), whatever made it (LLM, offline, a person). Every
@@ -37,6 +84,13 @@ export const WeeknoteDocumentSchema = z.object({
   intoNextWeek: z.array(WeeknoteItemSchema),
   /** Tune of the week. */
   tune: WeeknoteItemSchema.optional(),
+  /** The language of the frame words (default `en`). */
+  language: z.enum(NOTE_LANGUAGES).optional(),
+  /**
+   * Every highlight given to the summariser that no paragraph, item or tune cites, with why;
+   * absent in revisions written before issue 9.
+   */
+  leftOut: z.array(LeftOutSchema).optional(),
   /** How the draft was made: summariser, model, prompt version, number of highlights. */
   footer: z.string(),
 });
@@ -44,6 +98,8 @@ export const WeeknoteDocumentSchema = z.object({
 export type WeeknoteItem = z.infer<typeof WeeknoteItemSchema>;
 export type WeeknoteSection = z.infer<typeof WeeknoteSectionSchema>;
 export type WeeknoteDocument = z.infer<typeof WeeknoteDocumentSchema>;
+export type WeeknoteParagraph = z.infer<typeof NoteParagraphSchema>;
+export type LeftOut = z.infer<typeof LeftOutSchema>;
 
 /** Weeknote statuses (SPEC §2); only a draft can be approved, edited, regenerated or skipped. */
 export type WeeknoteStatus = "draft" | "approved" | "skipped";

@@ -1,5 +1,5 @@
 import type { Highlight } from "../domain/highlight.ts";
-import type { RevisionOrigin, WeeknoteDocument } from "../domain/weeknote.ts";
+import type { NoteLanguage, RevisionOrigin, WeeknoteDocument } from "../domain/weeknote.ts";
 
 /** What a summariser is given (SPEC §5). */
 export interface SummariseInput {
@@ -18,6 +18,21 @@ export interface SummariseInput {
   readonly highlights: readonly Highlight[];
   /** Series number for the title, `3.12`, when the team keeps one. */
   readonly seriesNumber?: string;
+  /** IANA time zone of the team's weeks: each highlight's weekday and date are given in it. Default UTC. */
+  readonly timezone?: string;
+  /** Language of the note's frame words and of the prose asked of an LLM. Default `en`. */
+  readonly language?: NoteLanguage;
+  /** Most words the note's prose may take (default: wordBudgetFor(highlights), about 350 for 20). */
+  readonly wordBudget?: number;
+  /** The team's house style: a short Markdown text of things to do or never do. */
+  readonly houseStyle?: string;
+  /** Last week's approved "Into next week…" items, so the note can say what became of them. */
+  readonly previousIntoNextWeek?: readonly string[];
+  /**
+   * Keep pronoun and role parts of display names in the prose (`Sam (she/her)`, `Alex | Product`);
+   * default: the offline summariser drops them (issue 9).
+   */
+  readonly keepNameSuffixes?: boolean;
   /** For a regeneration: the previous Markdown and why it is being redone. */
   readonly previous?: { readonly markdown: string; readonly reason: string | undefined };
 }

@@ -63,10 +63,20 @@ describe("weeknotes compile, the real binary", () => {
       ],
       { cwd: ROOT, env: { ...process.env, DATA_DIR: join(dir, "binary"), LOG_LEVEL: "silent" } },
     );
-    expect(stdout).toMatch(/^# weeknotes 2026-W13 — bins digital — /);
-    expect(stdout).toContain("## Into next week");
-    expect(stdout).toContain("## Tune of the week");
-    expect(stdout).toContain("from 17 highlights tagged in 2026-W13");
+    // A prose note (issue 9): a title of theme phrases (none a channel's name), themed paragraphs
+    // with bold lead-ins naming the people, no headed bullet parts, the tune once, an honest footer.
+    expect(stdout.split("\n")[0]).toBe(
+      "# weeknotes 2026-W13 — bins beta — confirmation page — accessibility retest results — waste team",
+    );
+    expect(stdout).not.toMatch(/^## /m);
+    expect(stdout).toContain(
+      "\n\n**Bins beta.** On Monday, Tom P wrote: Show and tell on Thursday, 2pm in the Tamar Room and on Teams.",
+    );
+    expect(stdout.match(/\*\*Tune of the week:\*\*/g)).toHaveLength(1);
+    expect(stdout).toContain(
+      "**Tune of the week:** 'Bin Day Morning' by The Kerbside Collective 🎶 (Marcus)\n",
+    );
+    expect(stdout).toContain("from 17 highlights tagged in 2026-W13; cites 11 of 17");
     expect(stdout).not.toMatch(/<!|<@|&amp;|&lt;/);
     expect(stderr).toBe("");
   });
@@ -116,7 +126,7 @@ describe("weeknotes compile --format json", () => {
     const { code, stdout } = await cli([...W13, "--format", "json", "--no-store"]);
     expect(code).toBe(0);
     const json = JSON.parse(stdout) as CompileJson;
-    expect(Object.keys(json)).toEqual(["week", "timezone", "highlights", "weeknote", "markdown"]);
+    expect(Object.keys(json)).toEqual(["week", "timezone", "highlights", "weeknote", "markdown", "leftOut"]);
     expect(json.week).toBe("2026-W13");
     expect(json.timezone).toBe("Europe/London");
     expect(json.highlights.map((h) => [h.channel, h.ts, h.section]).sort()).toEqual([...EXPECTED_W13].sort());
@@ -125,12 +135,17 @@ describe("weeknotes compile --format json", () => {
       expect(typeof h.ts).toBe("string");
     }
     expect(json.markdown.startsWith(`# ${json.weeknote.title}\n`)).toBe(true);
-    const cited = [
-      ...json.weeknote.sections.flatMap((s) => s.items),
-      ...json.weeknote.intoNextWeek,
-      ...(json.weeknote.tune ? [json.weeknote.tune] : []),
-    ].flatMap((i) => i.highlightIds);
-    expect(cited.sort()).toEqual(json.highlights.map((h) => h.id).sort());
+    // Every highlight is cited (by a paragraph, an item, next week or the tune) or left out with a reason.
+    const cited = new Set(
+      [
+        ...json.weeknote.sections.flatMap((s) => [...(s.paragraphs ?? []), ...s.items]),
+        ...json.weeknote.intoNextWeek,
+        ...(json.weeknote.tune ? [json.weeknote.tune] : []),
+      ].flatMap((i) => i.highlightIds),
+    );
+    const leftOut = json.leftOut.map((l) => l.highlightId);
+    expect(leftOut.filter((id) => cited.has(id))).toEqual([]);
+    expect([...cited, ...leftOut].sort()).toEqual(json.highlights.map((h) => h.id).sort());
   });
 
   it("decodes markup and keeps Unicode in the highlight text", async () => {

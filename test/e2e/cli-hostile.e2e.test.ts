@@ -87,9 +87,22 @@ describe("compiling an export whose users have hostile display names (item 2)", 
       }
       const shown = htmlShape(renderHtml(theirs)).text;
       if (summariser === "offline") {
-        for (const name of HOSTILE_NAMES) {
-          expect(shown).toContain(shownAs(name));
-        }
+        // A prose note names each person in its paragraphs, three messages to a paragraph, and
+        // shows each name there exactly as written.
+        HOSTILE_NAMES.forEach((name, i) => {
+          expect(shown).toContain(
+            `${shownAs(name)} ${i % 3 === 0 ? "wrote" : "added"}: Update number ${i} went out.`,
+          );
+        });
+        expect(theirs).toContain(
+          "www\\.evil\\.example added: Update number 10 went out. https\\://evil\\.example/reset added: Update number 11 went out.",
+        );
+        expect(theirs).toContain(
+          "\\*\\*CEO\\*\\* \\_urgent\\_ \\`code\\` \\~\\~old\\~\\~ added: Update number 13",
+        );
+        expect(theirs).toContain(
+          "**Tune of the week:** Gorilla by Blur (Ann\\<U+202E>elgoog\\.www\\<U+202C>)",
+        );
       } else {
         // The model's answer is cleaned first: a web address that was in no message is removed,
         // even from a name; the rest of the names is shown as written.

@@ -44,7 +44,9 @@ describe("weeknotes compile --summariser openai", () => {
     const json = JSON.parse(stdout) as CompileJson;
     expect(fake.requests).toHaveLength(1);
     const ids = new Set(json.highlights.map((h) => h.id));
-    const cited = json.weeknote.sections.flatMap((s) => s.items).flatMap((i) => i.highlightIds);
+    const cited = json.weeknote.sections
+      .flatMap((s) => [...(s.paragraphs ?? []), ...s.items])
+      .flatMap((i) => i.highlightIds);
     expect(cited.length).toBeGreaterThan(0);
     expect(cited.every((id) => ids.has(id))).toBe(true);
     expect(json.weeknote.footer).toMatch(/gpt-4o-mini/);

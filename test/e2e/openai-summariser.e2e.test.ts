@@ -20,12 +20,14 @@ import {
   echoDocument,
   type FakeOpenAi,
   hang,
+  held,
   quotaExceeded,
   rateLimited,
   serverError,
   startFakeOpenAi,
 } from "../support/fake-openai.ts";
 import { makeHighlight } from "../support/highlights.ts";
+import { manualTime } from "../support/manual-timers.ts";
 import { type LogEntry, recordingLogger } from "../support/memory-logger.ts";
 
 // The OpenAI summariser with the real `openai` client against a local fake of the API (SPEC §5,
@@ -132,24 +134,28 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
         sections: [
           {
             section: "highlights",
-            heading: "Bins go digital",
-            summary: null,
-            items: [
-              {
-                text: "We opened the bins booking form to 5% of residents.",
-                authors: ["Alice"],
-                highlightIds: [a],
-              },
+            heading: "bins go digital",
+            paragraphs: [
+              { text: "On Monday Alice opened the bins booking form to 5% of residents.", highlightIds: [a] },
             ],
+            items: [],
           },
           {
             section: "challenges",
-            heading: "A cyber drill",
-            summary: "The drill showed where our runbook is thin.",
-            items: [{ text: "We found two gaps in the runbook.", authors: ["Bob"], highlightIds: [b] }],
+            heading: "a cyber drill",
+            paragraphs: [
+              {
+                text: "Bob's cyber drill showed where our runbook is thin: we found two gaps.",
+                highlightIds: [b],
+              },
+            ],
+            items: [],
           },
         ],
-        intoNextWeek: [{ text: "The budget round with finance.", authors: ["Alice"], highlightIds: [c] }],
+        intoNextWeek: [
+          { text: "Next week is the budget round with finance.", authors: ["Alice"], highlightIds: [c] },
+        ],
+        thanks: null,
         tune: null,
       }),
     );
@@ -161,14 +167,17 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
     expect(result.document.title).toBe("3.12 — weeknotes — bins go digital — a cyber drill");
     expect(result.document.week).toBe(WEEK);
     expect(result.document.sections.map((s) => s.section)).toEqual(["highlights", "challenges"]);
-    expect(result.document.sections[1]?.summary).toBe("The drill showed where our runbook is thin.");
-    expect(result.document.sections[0]?.summary).toBeUndefined();
+    expect(result.document.sections[1]?.paragraphs?.[0]?.text).toBe(
+      "Bob's cyber drill showed where our runbook is thin: we found two gaps.",
+    );
+    expect(result.document.sections[0]?.paragraphs?.[0]?.highlightIds).toEqual([a]);
     expect(result.document.intoNextWeek[0]?.highlightIds).toEqual([c]);
     expect(result.document.tune).toBeUndefined();
+    expect(result.document.leftOut).toEqual([]);
     expect(result.document.footer).toBe(
-      `Drafted by ${MODEL} (prompt ${prompts.version}) from 3 highlights tagged in ${WEEK}. Check it against the highlights before approving.`,
+      `Drafted by ${MODEL} (prompt ${prompts.version}) from 3 highlights tagged in ${WEEK}; cites 3 of 3 highlights. Check it against the highlights before approving.`,
     );
-    expect(renderMarkdown(result.document)).toContain("## Into next week");
+    expect(renderMarkdown(result.document)).toContain("Alice opened the bins booking form");
 
     // One request: model, a strict JSON schema, system + user messages, the key as a bearer token.
     expect(fake.requests).toHaveLength(1);
@@ -187,26 +196,18 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
     expect(sleeps).toEqual([]);
   });
 
-  it("waits out a 429's Retry-After through the injected sleep, then succeeds", async () => {
+  it("waits out a 429's Retry-After, with jitter, through the injected sleep, then succeeds", async () => {
     fake.script(rateLimited(7));
-    const result = await summariser().summarise(week(THREE()));
+    const result = await summariser({ random: () => 0.5 }).summarise(week(THREE()));
 
     expect(result.origin).toBe("llm");
     expect(fake.requests.map((r) => r.outcome)).toEqual([429, 200]);
-    expect(sleeps).toEqual([7_000]);
+    // 7 s and half of the most jitter (10%).
+    expect(sleeps).toEqual([7_350]);
     // The retry sends the same payload: the 429 said "later", not "never".
     expect(fake.requests[1]?.raw).toBe(fake.requests[0]?.raw);
     const warning = logs.find((l) => l.message.includes("retrying"));
-    expect(warning?.fields).toMatchObject({ code: "summariser.rate_limited", status: 429, waitMs: 7_000 });
-  });
-
-  it("does not wait out a Retry-After longer than maxRetryAfterMs", async () => {
-    fake.script(rateLimited(3_600), completion({}));
-    const result = await summariser({ maxRetryAfterMs: 60_000 }).summarise(week(THREE()));
-    expect(fake.requests).toHaveLength(1);
-    expect(sleeps).toEqual([]);
-    expect(result.origin).toBe("offline");
-    expect(result.document.footer).toContain("(summariser.rate_limited)");
+    expect(warning?.fields).toMatchObject({ code: "summariser.rate_limited", status: 429, waitMs: 7_350 });
   });
 
   it("retries a 500 with backoff, and gives up after maxRetries with an offline draft", async () => {
@@ -223,7 +224,9 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
     expect(fake.requests).toHaveLength(3);
     expect(fake.remaining()).toBe(1);
     expect(failed.origin).toBe("offline");
-    expect(failed.document.footer).toContain("the LLM service was unavailable (summariser.unavailable)");
+    expect(failed.document.footer).toContain(
+      "the LLM service was unavailable, on all 3 attempts (summariser.unavailable)",
+    );
   });
 
   it("does not retry insufficient_quota, and the offline draft's footer says why", async () => {
@@ -235,16 +238,21 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
     expect(sleeps).toEqual([]);
     expect(result.origin).toBe("offline");
     expect(result.model).toBeUndefined();
-    expect(result.promptVersion).toBe("offline-1");
-    expect(result.document.footer).toBe(
-      `Drafted by the weeknotes offline summariser (offline-1, no LLM) from 3 highlights tagged in ${WEEK}. The LLM (${MODEL}) did not write this draft: the LLM account has run out of quota (summariser.quota).`,
+    expect(result.promptVersion).toMatch(/^offline-\d+$/);
+    expect(result.document.footer).toMatch(/^Drafted by the weeknotes offline summariser/);
+    expect(result.document.footer).toMatch(
+      new RegExp(
+        ` The LLM \\(${MODEL}\\) did not write this draft: the LLM account has run out of quota \\(summariser\\.quota\\)\\.$`,
+      ),
     );
-    // The offline draft still lists every highlight (case C15: never no draft at all).
+    // The offline draft still accounts for every highlight (case C15: never no draft at all).
     const cited = [
-      ...result.document.sections.flatMap((s) => s.items),
+      ...result.document.sections.flatMap((s) => [...(s.paragraphs ?? []), ...s.items]),
       ...result.document.intoNextWeek,
+      ...(result.document.tune ? [result.document.tune] : []),
     ].flatMap((i) => i.highlightIds);
-    expect(new Set(cited)).toEqual(new Set(highlights.map((h) => h.id)));
+    const leftOut = (result.document.leftOut ?? []).map((l) => l.highlightId);
+    expect(new Set([...cited, ...leftOut])).toEqual(new Set(highlights.map((h) => h.id)));
     // The API's error text never reaches the footer or the logs.
     expect(result.document.footer).not.toContain("exceeded your current quota");
     expect(JSON.stringify(logs)).not.toContain("exceeded your current quota");
@@ -273,7 +281,9 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
     expect(fake.requests.map((r) => r.outcome)).toEqual(["hang", "hang"]);
     expect(sleeps).toHaveLength(1);
     expect(result.origin).toBe("offline");
-    expect(result.document.footer).toContain("the LLM service did not answer in time (summariser.timeout)");
+    expect(result.document.footer).toContain(
+      "the LLM service did not answer in time, on all 2 attempts (summariser.timeout)",
+    );
   });
 
   it("splits 400 highlights of 2,000 characters into chunks under the budget, then merges them", async () => {
@@ -311,9 +321,13 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
     expect(userMessage(bodies.at(-1) as ChatRequestBody)).toContain("Merge them into one weeknote");
     expect(result.document.footer).toContain(`summarised in ${chunks.length} parts, then merged`);
     const known = new Set(highlights.map((h) => h.id));
-    for (const item of result.document.sections.flatMap((s) => s.items)) {
+    for (const item of result.document.sections.flatMap((s) => [...(s.paragraphs ?? []), ...s.items])) {
       expect(item.highlightIds.every((id) => known.has(id))).toBe(true);
     }
+    // The echo model cites at most 40 per answer: the rest are listed, and the footer says so.
+    const leftOut = result.document.leftOut ?? [];
+    expect(leftOut.length).toBeGreaterThan(0);
+    expect(result.document.footer).toContain(`cites ${400 - leftOut.length} of 400 highlights`);
   });
 
   it("caps a 600 KB highlight instead of sending it", async () => {
@@ -359,8 +373,12 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
           {
             section: "highlights",
             heading: "Launch",
-            summary:
-              "See https://evil.example/c?d=C0PRIV0001-secret-roadmap and <https://evil.example/x|the report>.",
+            paragraphs: [
+              {
+                text: "See https://evil.example/c?d=C0PRIV0001-secret-roadmap and <https://evil.example/x|the report>.",
+                highlightIds: [normal.id],
+              },
+            ],
             items: [
               {
                 text: "Alice fixed PR #7 (https://example.com/pr/7?a=1&b=2) and www.evil.example/track.",
@@ -377,6 +395,7 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
           },
         ],
         intoNextWeek: [],
+        thanks: null,
         tune: { text: "evil.example/c?d=all-the-data", authors: [], highlightIds: ["U0FAKE/1"] },
       }),
     );
@@ -558,5 +577,242 @@ describe("OpenAI summariser against a fake OpenAI API", () => {
     expect(fake.requests).toHaveLength(2);
     expect(result.origin).toBe("offline");
     expect(result.document.footer).toContain("(summariser.invalid_output)");
+  });
+});
+
+describe("issue 9: the request carries what the seed's voice needs; uncited highlights are listed", () => {
+  // 17 highlights from Monday 23 to Friday 27 March 2026, posted at 08:30 UTC (09:30 in London
+  // from Sunday 29 March; still 08:30 that week, GMT).
+  const SEVENTEEN = () =>
+    Array.from({ length: 17 }, (_, i) =>
+      hl(`Update ${i + 1}: the housing repairs team fixed ${i + 3} boilers`, {
+        messageId: `${1_774_256_400 + i}.000200`,
+        postedAtMs: Date.UTC(2026, 2, 23 + (i % 5), 8, 30),
+        authorName: ["Alice", "Bob", "Carys"][i % 3] ?? "Alice",
+        section: i === 15 ? "coming_up" : i === 16 ? "tune" : "highlights",
+      }),
+    );
+
+  it("sends days, team name, voice, language and word budget; citing 6 of 17 lists the other 11", async () => {
+    const highlights = SEVENTEEN();
+    const ids = highlights.map((h) => h.id);
+    const cited = [ids[0], ids[3], ids[7], ids[10], ids[15], ids[16]] as string[];
+    fake.script(
+      completion({
+        themes: ["boilers fixed", "a busy repairs week"],
+        intro: "It was a week of boilers.",
+        sections: [
+          {
+            section: "highlights",
+            heading: "boilers fixed",
+            paragraphs: [
+              {
+                text: "On Monday and Thursday the repairs team fixed boilers across the borough.",
+                highlightIds: [cited[0], cited[1], "C0NOPE0001/1.000100"],
+              },
+              { text: "By Friday it was a habit.", highlightIds: [cited[2], cited[3]] },
+            ],
+            items: [],
+          },
+        ],
+        intoNextWeek: [{ text: "Next week we plan the winter rota.", authors: [], highlightIds: [cited[4]] }],
+        thanks: null,
+        tune: { text: "Mimi Webb — Red Flags", authors: ["Carys"], highlightIds: [cited[5]] },
+      }),
+    );
+    const result = await summariser().summarise(
+      week(highlights, {
+        teamName: "Hounslow Digital",
+        timezone: "Europe/London",
+        voice: "I",
+        language: "cy",
+        wordBudget: 300,
+      }),
+    );
+
+    // The request: each message's day in the team's zone (in the note's language), the week's span,
+    // the team's real name, the voice, the language and the word budget.
+    const sent = body();
+    const system = systemMessage(sent);
+    const user = userMessage(sent);
+    const lines = user
+      .split("\n")
+      .filter((l) => l.startsWith('{"id"'))
+      .map((l) => JSON.parse(l) as { id: string; day: string });
+    expect(lines.map((l) => l.id)).toEqual(ids);
+    expect(lines.slice(0, 5).map((l) => l.day)).toEqual([
+      "Dydd Llun 23 Mawrth",
+      "Dydd Mawrth 24 Mawrth",
+      "Dydd Mercher 25 Mawrth",
+      "Dydd Iau 26 Mawrth",
+      "Dydd Gwener 27 Mawrth",
+    ]);
+    expect(user).toContain("Write the weeknote of Hounslow Digital for week 2026-W13, Dydd Llun 23 Mawrth");
+    expect(system).toContain('weeknotes") of Hounslow Digital,');
+    expect(system).toContain("in the first person singular");
+    expect(system).toContain("Write in Welsh (Cymraeg)");
+    expect(user).toContain("at most 300 words");
+
+    // The answer: citations of unknown ids dropped, the 11 uncited listed in order, the footer honest.
+    expect(result.origin).toBe("llm");
+    const leftOut = result.document.leftOut ?? [];
+    expect(leftOut).toHaveLength(11);
+    expect(leftOut.map((l) => l.highlightId)).toEqual(ids.filter((id) => !cited.includes(id)));
+    expect(leftOut.every((l) => l.reason === "not_cited")).toBe(true);
+    expect(result.document.footer).toContain("cites 6 of 17 highlights (11 left out, listed with the draft)");
+    expect(result.document.language).toBe("cy");
+    expect(result.document.title).toBe("nodiadau'r wythnos 2026-W13 — boilers fixed — a busy repairs week");
+    expect(allText(result.document)).not.toContain("C0NOPE0001");
+  });
+
+  it("with the team's budget by default: 17 highlights get noteBudgetFor(17) words, in English, as we", async () => {
+    await summariser().summarise(week(SEVENTEEN()));
+    const user = userMessage(body());
+    // 100 + 17 × 12.5 = 312.5 → 313.
+    expect(user).toContain("at most 313 words");
+    expect(systemMessage(body())).toContain("Write in British English");
+    expect(systemMessage(body())).toContain("first person plural");
+    // No zone given: days in UTC.
+    expect(user).toContain('"day":"Monday 23 March"');
+  });
+
+  it("tells the model last week's plans, fenced as data", async () => {
+    await summariser().summarise(
+      week(SEVENTEEN(), { previousIntoNextWeek: ["We will start the winter boiler checks."] }),
+    );
+    const user = userMessage(body());
+    const nonce = /<<<WEEKNOTES_DATA ([0-9a-f]{12})>>>/.exec(user)?.[1];
+    const plan = user.indexOf('"We will start the winter boiler checks."');
+    expect(plan).toBeGreaterThan(user.lastIndexOf(`<<<WEEKNOTES_DATA ${nonce}>>>`));
+    expect(plan).toBeLessThan(user.lastIndexOf(`<<<END_WEEKNOTES_DATA ${nonce}>>>`));
+    expect(user).toContain("say so in the paragraph about it");
+  });
+
+  it("adds the house style to the system prompt as the team's rules, and marks the prompt version", async () => {
+    const houseStyle = "- No exclamation marks.\n- Always thank people by their first name.";
+    const result = await summariser().summarise(week(THREE(), { houseStyle }));
+    const system = systemMessage(body());
+    const user = userMessage(body());
+    const nonce = /<<<WEEKNOTES_DATA ([0-9a-f]{12})>>>/.exec(user)?.[1];
+    const start = system.lastIndexOf(`<<<TEAM_HOUSE_STYLE ${nonce}>>>`);
+    const end = system.lastIndexOf(`<<<END_TEAM_HOUSE_STYLE ${nonce}>>>`);
+    expect(start).toBeGreaterThan(0);
+    expect(system.slice(start, end)).toContain(houseStyle);
+    expect(user).not.toContain("No exclamation marks");
+    expect(result.promptVersion).toMatch(new RegExp(`^${prompts.version}\\+[0-9a-f]{6}$`));
+    expect(result.document.footer).toContain(`(prompt ${result.promptVersion})`);
+  });
+});
+
+describe("issue 10 item 11: a total time budget, Retry-After within it, an honest footer", () => {
+  const START = Date.UTC(2026, 2, 27, 14);
+
+  function timed(overrides: Partial<OpenAiSummariserOptions> = {}) {
+    const time = manualTime(START);
+    const { sleep: _sleep, ...rest } = overrides;
+    const s = createOpenAiSummariser({
+      apiKey: "sk-test-key",
+      baseURL: fake.url,
+      model: MODEL,
+      // The client's own per-request time-out is far longer than the budget: the budget ends it.
+      timeoutMs: 600_000,
+      maxRetries: 3,
+      totalTimeoutMs: 120_000,
+      tokenBudget: 100_000,
+      highlightTokenCap: 1_000,
+      redact: false,
+      prompts,
+      fallback: createOfflineSummariser(),
+      logger: recordingLogger(logs),
+      clock: time.clock,
+      timers: time.timers,
+      random: () => 0,
+      ...rest,
+    });
+    return { summariser: s, time };
+  }
+
+  /** Resolves once `n` timers are pending (the budget's, and a wait's), polling real turns. */
+  async function pendingTimers(time: ReturnType<typeof manualTime>, n: number): Promise<void> {
+    for (let i = 0; i < 500 && time.pending() < n; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(time.pending()).toBe(n);
+  }
+
+  it("Retry-After: 120 under a 2-minute budget falls back at once, and the footer says so", async () => {
+    const { summariser: s, time } = timed();
+    fake.script(rateLimited(120), completion(echoDocument(undefined)));
+    const result = await s.summarise(week(THREE()));
+
+    expect(fake.requests.map((r) => r.outcome)).toEqual([429]);
+    expect(time.now()).toBe(START);
+    expect(result.origin).toBe("offline");
+    expect(result.document.footer).toContain(
+      `The LLM (${MODEL}) did not write this draft: the LLM service asked us to wait 120 s, longer than the 2-minute budget (summariser.rate_limited).`,
+    );
+    expect(result.document.footer).not.toContain("kept answering");
+    // The budget's timer is gone with the summary.
+    expect(time.pending()).toBe(0);
+  });
+
+  it("waits a Retry-After that fits, then gives up on one longer than what is left", async () => {
+    const { summariser: s, time } = timed();
+    fake.script(rateLimited(100), rateLimited(30), completion(echoDocument(undefined)));
+    const drafting = s.summarise(week(THREE()));
+    await pendingTimers(time, 2);
+    expect(fake.requests).toHaveLength(1);
+    await time.advance(100_000);
+    const result = await drafting;
+
+    expect(fake.requests.map((r) => r.outcome)).toEqual([429, 429]);
+    expect(result.origin).toBe("offline");
+    expect(result.document.footer).toContain(
+      "the LLM service asked us to wait 30 s, longer than the 20 s left of the 2-minute budget (summariser.rate_limited)",
+    );
+  });
+
+  it("waits out a Retry-After with up to 10% jitter on the injected timers, then drafts", async () => {
+    const { summariser: s, time } = timed({ random: () => 0.999 });
+    fake.script(rateLimited(10));
+    const drafting = s.summarise(week(THREE()));
+    await pendingTimers(time, 2);
+    await time.advance(10_990);
+    expect(fake.requests).toHaveLength(1);
+    await time.advance(10);
+    const result = await drafting;
+    expect(fake.requests.map((r) => r.outcome)).toEqual([429, 200]);
+    expect(result.origin).toBe("llm");
+  });
+
+  it("releases a hanging server within the budget, and the footer says it did not answer in time", async () => {
+    const { summariser: s, time } = timed();
+    const stuck = held();
+    fake.script(stuck.step);
+    const started = performance.now();
+    const drafting = s.summarise(week(THREE()));
+    await stuck.arrived;
+    await time.advance(119_999);
+    let settled = false;
+    void drafting.then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    await time.advance(1);
+    const result = await drafting;
+
+    expect(time.now() - START).toBe(120_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(fake.requests).toHaveLength(1);
+    expect(result.origin).toBe("offline");
+    expect(result.document.footer).toContain(
+      "the LLM service did not answer within the 2-minute budget (summariser.timeout)",
+    );
+    expect(logs.find((l) => l.level === "error")?.fields).toMatchObject({
+      code: "summariser.timeout",
+      giveUp: "budget_spent",
+      attempts: 1,
+    });
   });
 });

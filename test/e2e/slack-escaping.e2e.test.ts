@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestBot, TEAM, type TestBot } from "../support/bot-harness.ts";
+import { completion, type FakeOpenAiRequest, startFakeOpenAi } from "../support/fake-openai.ts";
 import type { FakeSlackCall } from "../support/fake-slack-api.ts";
 import {
   ALICE,
@@ -65,10 +66,15 @@ describe("decoding in, escaping out (C7)", () => {
     const review = reviewPost(t.fake);
     expect(review).toBeDefined();
     const weeknote = await t.bot.store.getWeeknote({ workspace: TEAM, team: "default", week: "2026-W13" });
-    // The summariser was given the decoded text: the draft quotes it, not Slack's markup.
-    expect(weeknote?.revisions[0]?.document.sections.flatMap((s) => s.items.map((i) => i.text))).toContain(
-      DECODED,
-    );
+    // The summariser was given the decoded text: the draft's prose quotes it, not Slack's markup,
+    // with chat furniture cleaned (issue 9): the mention is a name, the broadcast and the link are
+    // gone, `#general` reads as `general`, and `PR #7` keeps its number.
+    const document = weeknote?.revisions[0]?.document;
+    expect(document?.title).toBe("weeknotes 2026-W13 — R&D <3 Bob fixed PR");
+    expect(document?.sections.flatMap((s) => (s.paragraphs ?? []).map((p) => p.text))).toEqual([
+      "On Monday, Bob wrote: R&D <3 Bob fixed PR #7 in general.",
+    ]);
+    expect(document?.leftOut).toEqual([]);
 
     const approve = buttonsOf(review).find((b) => b.action_id === "weeknote_approve");
     const reviewTs = String(t.fake.messages(GENERAL).find((m) => m.blocks !== undefined)?.ts);
@@ -92,8 +98,11 @@ describe("decoding in, escaping out (C7)", () => {
     expect(notes.length).toBeGreaterThanOrEqual(3); // review, its update, the published note
     const texts = postedTexts(posted);
     const all = texts.join("\n");
-    expect(all).toContain("R&amp;D &lt;3 @Bob fixed PR #7");
-    expect(all).toContain("@here");
+    // Escaped once, in the review, its update and the published note alike.
+    expect(all.split("*weeknotes 2026-W13 — R&amp;D &lt;3 Bob fixed PR*")).toHaveLength(4);
+    expect(all.split("Bob wrote: R&amp;D &lt;3 Bob fixed PR #7 in general.")).toHaveLength(4);
+    // The broadcast is neither markup nor text: a note never asks anyone to be notified.
+    expect(all).not.toMatch(/@(here|channel|everyone)/);
     for (const text of texts) {
       expect(text).not.toMatch(/<!(here|channel|everyone|subteam)/);
       expect(text).not.toMatch(/<@[UW]/);
@@ -106,8 +115,62 @@ describe("decoding in, escaping out (C7)", () => {
         expect(token).toMatch(/^<https?:\/\/[^\s<>|]+>$/);
       }
     }
-    // The link in the note is the URL itself, escaped once inside a link we built.
-    expect(all).toContain("<https://example.com/pr/7?a=1&amp;b=2>");
+  });
+
+  it("an LLM's note quoting the message whole keeps its link, escaped once in a link we built, and never pings", async () => {
+    // The offline prose drops links and broadcasts (issue 9); a model may quote both.
+    const openai = await startFakeOpenAi();
+    try {
+      openai.script((request: FakeOpenAiRequest) => {
+        const user = request.body?.messages.find((m) => m.role === "user")?.content ?? "";
+        const line = user.split("\n").find((l) => l.startsWith("{") && l.includes('"id"')) ?? "{}";
+        const { id, text } = JSON.parse(line) as { id: string; text: string };
+        return completion({
+          themes: ["research and development"],
+          intro: "This week we fixed things.",
+          sections: [
+            {
+              section: "highlights",
+              heading: "Fixes",
+              paragraphs: [{ text, highlightIds: [id] }],
+              items: [],
+            },
+          ],
+          intoNextWeek: [],
+          thanks: null,
+          tune: null,
+        });
+      });
+      await t.stop();
+      t = await startTestBot({ env: { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: openai.url } });
+      seedWorkspace(t.fake);
+      t.fake.addMessage(GENERAL, { type: "message", ts: TS, user: BOB, text: AS_SLACK_DELIVERS });
+      expect((await t.event(reactionAdded(ALICE, GENERAL, TS), "Ev0C7TAG002")).status).toBe(200);
+      await t.settle();
+      await t.command("draft", ALICE);
+      await t.settle();
+      const weeknote = await t.bot.store.getWeeknote({ workspace: TEAM, team: "default", week: "2026-W13" });
+      expect(weeknote?.revisions[0]?.origin).toBe("llm");
+      const texts = postedTexts(t.fake.callsOf("chat.postMessage"));
+      const all = texts.join("\n");
+      for (const text of texts) {
+        expect(text).not.toMatch(/<!(here|channel|everyone|subteam)/);
+        expect(text).not.toMatch(/<@[UW]/);
+        expect(text).not.toContain("&amp;amp;");
+        expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/);
+        for (const [token] of text.matchAll(/<[^>]*>/g)) {
+          expect(token).toMatch(/^<https?:\/\/[^\s<>|]+>$/);
+        }
+      }
+      // The link in the note is the URL itself, escaped once inside a link we built.
+      expect(all).toContain("<https://example.com/pr/7?a=1&amp;b=2>");
+      // Bare `@here` is a word once the model's text is cleaned (adapters/openai/output.ts).
+      expect(all).toContain(
+        "*Fixes.* R&amp;D &lt;3 @Bob fixed PR #7 (<https://example.com/pr/7?a=1&amp;b=2>) in #general here",
+      );
+    } finally {
+      await openai.close();
+    }
   });
 
   it("a mention asking for a broadcast is answered without one", async () => {

@@ -297,13 +297,14 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
 }
 
 /**
- * A plausible model answer for a request: one item per highlight (or per item of the partial
- * weeknotes of a merge) found in the request's JSON lines, citing its id, at most 40 items. It
- * obeys the response schema; it neither follows nor repeats instructions in the data.
+ * A plausible model answer for a request: one paragraph per highlight, naming its author (or per
+ * paragraph and item of the partial weeknotes of a merge) found in the request's JSON lines,
+ * citing its id, at most 40.
+ * It obeys the response schema; it neither follows nor repeats instructions in the data.
  */
 export function echoDocument(body: ChatRequestBody | undefined): Record<string, unknown> {
   const user = body?.messages.find((m) => m.role === "user")?.content ?? "";
-  const items: { text: string; authors: string[]; highlightIds: string[] }[] = [];
+  const paragraphs: { text: string; highlightIds: string[] }[] = [];
   const themes: string[] = [];
   for (const line of user.split("\n")) {
     if (!line.startsWith("{")) {
@@ -316,25 +317,35 @@ export function echoDocument(body: ChatRequestBody | undefined): Record<string, 
       continue;
     }
     if (typeof value.id === "string" && typeof value.text === "string") {
-      items.push({
-        text: `We noted: ${value.text.slice(0, 60).replace(/\s+/g, " ")}`,
-        authors: typeof value.author === "string" ? [value.author] : [],
+      // Names go in the prose, as the prompts ask: "… (Alice)".
+      const by = typeof value.author === "string" && value.author ? ` (${value.author})` : "";
+      paragraphs.push({
+        text: `We noted: ${value.text.slice(0, 40).replace(/\s+/g, " ")}${by}`,
         highlightIds: [value.id],
       });
     } else if (Array.isArray(value.sections)) {
       for (const theme of (value.themes as string[] | undefined) ?? []) {
         if (!themes.includes(theme)) themes.push(theme);
       }
-      for (const section of value.sections as { items: typeof items }[]) {
-        items.push(...section.items);
+      for (const section of value.sections as {
+        paragraphs?: typeof paragraphs;
+        items?: typeof paragraphs;
+      }[]) {
+        paragraphs.push(...(section.paragraphs ?? []));
+        paragraphs.push(
+          ...(section.items ?? []).map((i) => ({ text: i.text, highlightIds: i.highlightIds })),
+        );
       }
     }
   }
   return {
     themes: themes.length > 0 ? themes.slice(0, 3) : ["the work of the week", "what we learned"],
     intro: "This week we kept going.",
-    sections: [{ section: "highlights", heading: "What we did", summary: null, items: items.slice(0, 40) }],
+    sections: [
+      { section: "highlights", heading: "What we did", paragraphs: paragraphs.slice(0, 40), items: [] },
+    ],
     intoNextWeek: [],
+    thanks: null,
     tune: null,
   };
 }

@@ -16,7 +16,7 @@ import { formatWeekKey, parseWeekKey } from "../../src/domain/week.ts";
 import type { ChatRouter } from "../../src/ports/chat.ts";
 import type { Clock, Timers } from "../../src/ports/clock.ts";
 import type { Logger } from "../../src/ports/logger.ts";
-import type { HighlightStore, Store, WeeknoteStore } from "../../src/ports/store.ts";
+import type { HighlightStore, LeaseStore, Store, WeeknoteStore } from "../../src/ports/store.ts";
 import type { Summariser } from "../../src/ports/summariser.ts";
 import { makeHighlight } from "./highlights.ts";
 import { manualTime } from "./manual-timers.ts";
@@ -75,9 +75,11 @@ export interface CountingDraft extends DraftWeeknote {
 
 /** The real draft use case on `store` (offline summariser unless one is given), counting its calls. */
 export function countingDraft(deps: {
-  readonly store: HighlightStore & WeeknoteStore;
+  readonly store: HighlightStore & WeeknoteStore & LeaseStore;
   readonly chat: ChatRouter;
   readonly clock: Clock;
+  /** Names the draft claim's holder; default "counting-draft". */
+  readonly holder?: string;
   readonly logger?: Logger;
   readonly summariser?: Summariser;
 }): CountingDraft {
@@ -96,6 +98,8 @@ export function countingDraft(deps: {
     compile,
     clock: deps.clock,
     logger,
+    leases: deps.store,
+    holder: deps.holder ?? "counting-draft",
   });
   const calls: DraftCall[] = [];
   const counted: DraftWeeknote = (team, window, options) => {
@@ -193,6 +197,7 @@ export function scheduleReplica(options: {
     chat: router,
     clock,
     logger,
+    holder,
     ...(options.summariser ? { summariser: options.summariser } : {}),
   });
   const given = options.draft;

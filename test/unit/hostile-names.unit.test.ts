@@ -78,9 +78,10 @@ describe("escapeMarkdownText: chat text over several lines shows as written", ()
     expect(htmlShape(renderHtml(escapeMarkdownText("3.12 went out on Friday"))).text.trim()).toBe(
       "3.12 went out on Friday",
     );
-    // The series title starts with its number, and showed as `\3.12` before.
+    // The series title starts with its number, and showed as `\3.12`, then `3\.12`, before; a dot
+    // between digits starts nothing in a heading, so it is written as the seed writes it.
     const md = renderMarkdown({ ...BENIGN, title: "3.12 — weeknotes — bins go digital" });
-    expect(md.split("\n")[0]).toBe("# 3\\.12 — weeknotes — bins go digital");
+    expect(md.split("\n")[0]).toBe("# 3.12 — weeknotes — bins go digital");
     expect(renderHtml(md)).toContain("<h1>3.12 — weeknotes — bins go digital</h1>");
   });
 
@@ -248,13 +249,73 @@ describe("names enter the document as one line of plain text", () => {
       voice: "we",
       highlights: [highlight, { ...highlight, id: "C1/2.000100", section: "tune" } as Highlight],
     } as Parameters<typeof summariseOffline>[0]);
-    expect(doc.sections[0]?.items[0]?.authors).toEqual(["Eve - Approved by the CEO"]);
+    // A prose note: the name is in the paragraph's text, and listed as a name the text holds.
+    expect(doc.sections[0]?.paragraphs).toEqual([
+      {
+        text: "On Tuesday, Eve - Approved by the CEO wrote: Launched the form.",
+        highlightIds: ["C1/1.000100"],
+        names: ["Eve - Approved by the CEO"],
+      },
+    ]);
     expect(doc.tune?.authors).toEqual(["Eve - Approved by the CEO"]);
-    expect(doc.sections[0]?.heading).toBe("Bins # Fake heading");
-    expect(doc.intro).toContain("#bins # Fake heading");
     const md = renderMarkdown(doc);
     expect(md).not.toMatch(/^# Fake/m);
     expect(md).not.toMatch(/^- Approved/m);
+    expect(md).toContain("On Tuesday, Eve - Approved by the CEO wrote: Launched the form.");
+  });
+
+  it("the offline summariser lists each name its prose holds, and renderers escape it there", () => {
+    const base = {
+      platform: "slack",
+      workspace: "T1",
+      conversationId: "C1",
+      conversationName: "general",
+      private: false,
+      section: "highlights",
+      tags: [],
+      permalink: undefined,
+      team: undefined,
+    };
+    const names = ["**CEO** _urgent_", "www.evil.example", "https://evil.example/reset"];
+    const highlights = names.map(
+      (authorName, i) =>
+        ({
+          ...base,
+          id: `C1/${i + 1}.000100`,
+          messageId: `${i + 1}.000100`,
+          postedAtMs: Date.parse(`2026-03-2${4 + i}T10:00:00Z`),
+          authorId: `U${i}`,
+          authorName,
+          text: [
+            "The bins form went live for every street in Cardiff today",
+            "Our bins form now takes card payments and sends receipts",
+            "Reminder texts for the bins form reached four thousand homes",
+          ][i],
+        }) as unknown as Highlight,
+    );
+    const doc = summariseOffline({
+      week: "2026-W13",
+      teamName: "Team",
+      teamKey: "T1/default",
+      voice: "we",
+      highlights,
+    } as Parameters<typeof summariseOffline>[0]);
+    const paragraphs = doc.sections.flatMap((s) => s.paragraphs ?? []);
+    expect(paragraphs.flatMap((p) => p.names ?? [])).toEqual(names);
+    const md = renderMarkdown(doc);
+    expect(md).toContain("On Tuesday, \\*\\*CEO\\*\\* \\_urgent\\_ wrote: ");
+    expect(md).toContain("On Wednesday, www\\.evil\\.example added: ");
+    expect(md).toContain("On Thursday, https\\://evil\\.example/reset added: ");
+    for (const linkify of [false, true]) {
+      const shape = htmlShape(renderHtml(md, { linkify }));
+      expect([...shape.tags].sort()).toEqual(["em", "h1", "hr", "p", "strong"]);
+      expect(shape.counts.get("strong")).toBe(1);
+      expect(shape.counts.get("em")).toBe(1);
+      expect(shape.targets).toEqual([]);
+    }
+    const mrkdwn = noteAsMrkdwn(doc);
+    expect(mrkdwn).not.toContain("<");
+    expect(mrkdwn).toContain("On Thursday, https://evil.example/reset added: ");
   });
 
   it("the LLM's answer", () => {
@@ -265,7 +326,7 @@ describe("names enter the document as one line of plain text", () => {
         {
           section: "highlights",
           heading: "Bins\n## Injected",
-          summary: null,
+          paragraphs: [],
           items: [
             {
               text: "Launched",
@@ -276,6 +337,7 @@ describe("names enter the document as one line of plain text", () => {
         },
       ],
       intoNextWeek: [],
+      thanks: null,
       tune: null,
     };
     const { document } = cleanModelDocument(answer, {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  citedIds,
   cleanModelDocument,
   cleanText,
   findUrls,
+  leftOutOf,
   type ModelDocument,
   parseModelDocument,
   RESPONSE_FORMAT,
@@ -37,7 +39,20 @@ describe("the response schema", () => {
     visit(RESPONSE_FORMAT.json_schema.schema);
     const properties = (RESPONSE_FORMAT.json_schema.schema as { properties: Record<string, unknown> })
       .properties;
-    expect(Object.keys(properties).sort()).toEqual(["intoNextWeek", "intro", "sections", "themes", "tune"]);
+    expect(Object.keys(properties).sort()).toEqual([
+      "intoNextWeek",
+      "intro",
+      "sections",
+      "thanks",
+      "themes",
+      "tune",
+    ]);
+    // Sections are prose: themed paragraphs citing ids, a list only where one is clearer.
+    const section = (
+      properties.sections as { items: { properties: Record<string, { items?: { properties?: object } }> } }
+    ).items.properties;
+    expect(Object.keys(section).sort()).toEqual(["heading", "items", "paragraphs", "section"]);
+    expect(Object.keys(section.paragraphs?.items?.properties ?? {}).sort()).toEqual(["highlightIds", "text"]);
   });
 });
 
@@ -114,45 +129,78 @@ describe("cleanModelDocument and toWeeknoteDocument", () => {
       {
         section: "highlights",
         heading: "<!channel>",
-        summary: "   ",
-        items: [
-          { text: "Kept", authors: ["Alice"], highlightIds: ["C1/1", "C1/1", "C9/unknown"] },
-          { text: "<!everyone>", authors: [], highlightIds: ["C1/2"] },
+        paragraphs: [
+          { text: "Kept", highlightIds: ["C1/1", "C1/1", "C9/unknown"] },
+          { text: "<!everyone>", highlightIds: ["C1/3"] },
         ],
+        items: [{ text: "<!everyone>", authors: [], highlightIds: ["C1/2"] }],
       },
       {
-        section: "thanks",
-        heading: "Thanks",
-        summary: null,
-        items: [{ text: "<!here>", authors: [], highlightIds: [] }],
+        section: "challenges",
+        heading: "Hard",
+        paragraphs: [{ text: "<!here>", highlightIds: [] }],
+        items: [],
       },
     ],
     intoNextWeek: [{ text: "Next", authors: [], highlightIds: ["C1/2"] }],
+    thanks: { text: "Thanks to Carys for the drill.", highlightIds: ["C1/4", "C8/x"] },
     tune: { text: "https://evil.example/song", authors: [], highlightIds: [] },
   };
+  const ids = new Set(["C1/1", "C1/2", "C1/3", "C1/4", "C1/5"]);
 
-  it("drops unknown citations, empty items, empty sections and an emptied tune", () => {
-    const { document, report } = cleanModelDocument(doc, {
-      highlightIds: new Set(["C1/1", "C1/2"]),
-      allowedUrls: new Set(),
-    });
+  it("drops unknown citations, empty paragraphs, items and sections and an emptied tune", () => {
+    const { document, report } = cleanModelDocument(doc, { highlightIds: ids, allowedUrls: new Set() });
     expect(document.sections).toHaveLength(1);
     expect(document.sections[0]?.heading).toBe("This week");
-    expect(document.sections[0]?.summary).toBeNull();
-    expect(document.sections[0]?.items).toEqual([
-      { text: "Kept", authors: ["Alice"], highlightIds: ["C1/1"] },
-    ]);
+    expect(document.sections[0]?.paragraphs).toEqual([{ text: "Kept", highlightIds: ["C1/1"] }]);
+    expect(document.sections[0]?.items).toEqual([]);
+    expect(document.thanks).toEqual({ text: "Thanks to Carys for the drill.", highlightIds: ["C1/4"] });
     expect(document.themes).toEqual(["bins go digital", "a", "b", "c"]);
     expect(document.intro).toBe("Intro");
     expect(document.tune).toBeNull();
-    expect(report).toMatchObject({ droppedCitations: 1, removedUrls: 1 });
+    expect(report).toMatchObject({ droppedCitations: 2, removedUrls: 1 });
     expect(report.strippedMarkup).toBeGreaterThanOrEqual(5);
 
-    const weeknote = toWeeknoteDocument(document, { week: "2026-W13", seriesNumber: undefined, footer: "F" });
+    // C1/3 and C1/2's only citations were emptied or dropped; C1/5 was never cited.
+    const leftOut = leftOutOf(document, [...ids]);
+    expect(leftOut).toEqual([
+      { highlightId: "C1/3", reason: "not_cited" },
+      { highlightId: "C1/5", reason: "not_cited" },
+    ]);
+    expect(leftOutOf(document, [...ids]).map((l) => l.highlightId)).not.toContain("C1/2");
+    expect([...citedIds(document)].sort()).toEqual(["C1/1", "C1/2", "C1/4"]);
+
+    const weeknote = toWeeknoteDocument(document, {
+      week: "2026-W13",
+      seriesNumber: undefined,
+      footer: "F",
+      leftOut,
+    });
     expect(weeknote.title).toBe("weeknotes 2026-W13 — bins go digital — a — b — c");
     expect(weeknote.footer).toBe("F");
+    expect(weeknote.leftOut).toEqual(leftOut);
     expect("tune" in weeknote).toBe(false);
-    expect("summary" in (weeknote.sections[0] ?? {})).toBe(false);
+    expect("language" in weeknote).toBe(false);
+    // Thanks become the last section, headed by the frame word, as prose.
+    expect(weeknote.sections.at(-1)).toEqual({
+      section: "thanks",
+      heading: "Thanks",
+      paragraphs: [{ text: "Thanks to Carys for the drill.", highlightIds: ["C1/4"] }],
+      items: [],
+    });
+  });
+
+  it("titles and heads a Welsh note with Welsh frame words", () => {
+    const { document } = cleanModelDocument(doc, { highlightIds: ids, allowedUrls: new Set() });
+    const weeknote = toWeeknoteDocument(document, {
+      week: "2026-W13",
+      seriesNumber: "5.9",
+      footer: "F",
+      language: "cy",
+    });
+    expect(weeknote.title).toBe("5.9 — nodiadau'r wythnos — bins go digital — a — b — c");
+    expect(weeknote.language).toBe("cy");
+    expect(weeknote.sections.at(-1)?.heading).toBe("Diolch");
   });
 
   it("titles the week by its sections when no theme survives cleaning", () => {
@@ -164,17 +212,18 @@ describe("cleanModelDocument and toWeeknoteDocument", () => {
           {
             section: "highlights",
             heading: "Bins",
-            summary: null,
-            items: [{ text: "x", authors: [], highlightIds: [] }],
+            paragraphs: [{ text: "x", highlightIds: [] }],
+            items: [],
           },
           {
-            section: "thanks",
-            heading: "Thanks",
-            summary: null,
-            items: [{ text: "y", authors: [], highlightIds: [] }],
+            section: "challenges",
+            heading: "Hard things",
+            paragraphs: [{ text: "y", highlightIds: [] }],
+            items: [],
           },
         ],
         intoNextWeek: [],
+        thanks: null,
         tune: null,
       },
       { week: "2026-W13", seriesNumber: "3.12", footer: "F" },

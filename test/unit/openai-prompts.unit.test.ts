@@ -2,7 +2,14 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadPromptLibrary, loadPrompts, PROMPT_FILES } from "../../adapters/openai/prompts.ts";
+import {
+  HOUSE_STYLE_FILE,
+  HOUSE_STYLE_MAX_CHARS,
+  loadPromptLibrary,
+  loadPrompts,
+  PROMPT_FILES,
+  versionWithStyle,
+} from "../../adapters/openai/prompts.ts";
 import { BotError } from "../../src/domain/errors.ts";
 
 const DEFAULTS = resolve(import.meta.dirname, "../../prompts");
@@ -45,12 +52,15 @@ describe("prompt files", () => {
     const filled = prompts.fill("system", {
       teamName: "Team {{dataEnd}}",
       voice: "in the voice of {{teamName}}",
+      language: "British English",
+      houseStyle: "{{language}} as a rule",
       dataStart: "<<<S>>>",
       dataEnd: "<<<E>>>",
     });
     expect(filled).toContain("Team {{dataEnd}}");
     expect(filled).toContain("Write in the voice of {{teamName}}.");
     expect(filled).toContain("<<<S>>>");
+    expect(filled).toContain("{{language}} as a rule");
     expect(filled).not.toMatch(/\{\{(voice|dataStart)\}\}/);
     expect(filled.split("{{teamName}}")).toHaveLength(2);
   });
@@ -112,8 +122,8 @@ describe("per-team overrides", () => {
     const teamDir = join(dir, "teams", "T0WEEK0001-kbc");
     mkdirSync(teamDir, { recursive: true });
     const system = readFileSync(join(DEFAULTS, "weeknote.system.md"), "utf8").replace(
-      "British spelling",
-      "British spelling, and Welsh place names as written",
+      "Plain words, in the style of GOV.UK",
+      "Plain words, in the style of GOV.UK, and Welsh place names as written",
     );
     writeFileSync(join(teamDir, "weeknote.system.md"), system);
     const library = loadPromptLibrary({ dir: DEFAULTS, teamsDir: join(dir, "teams") });
@@ -124,9 +134,46 @@ describe("per-team overrides", () => {
     expect(team.sources.system).toBe(join(teamDir, "weeknote.system.md"));
     expect(team.sources.user).toBe(join(DEFAULTS, "weeknote.user.md"));
     expect(
-      team.fill("system", { teamName: "KBC", voice: "as the team", dataStart: "s", dataEnd: "e" }),
+      team.fill("system", {
+        teamName: "KBC",
+        voice: "as the team",
+        language: "British English",
+        houseStyle: "",
+        dataStart: "s",
+        dataEnd: "e",
+      }),
     ).toContain("Welsh place names");
     expect(library.forTeam("another-team")).toBe(library.defaults);
+  });
+
+  it("reads a team's house-style.md, folds it into the version, and refuses one over 2,000 characters", () => {
+    const teamDir = join(dir, "teams", "T0WEEK0001_bins");
+    mkdirSync(teamDir, { recursive: true });
+    writeFileSync(
+      join(teamDir, HOUSE_STYLE_FILE),
+      "\n- No exclamation marks.\n- Always thank by first name.\n\n",
+    );
+    const library = loadPromptLibrary({ dir: DEFAULTS, teamsDir: join(dir, "teams") });
+    const team = library.forTeam("T0WEEK0001_bins");
+    expect(team.houseStyle).toBe("- No exclamation marks.\n- Always thank by first name.");
+    expect(library.defaults.houseStyle).toBeUndefined();
+    // Same prompt files, different rules: a different version.
+    expect(team.version).not.toBe(library.defaults.version);
+    expect(team.version).toMatch(/^[0-9a-f]{12}$/);
+
+    writeFileSync(join(teamDir, HOUSE_STYLE_FILE), "x".repeat(HOUSE_STYLE_MAX_CHARS + 1));
+    const error = failure(() => loadPromptLibrary({ dir: DEFAULTS, teamsDir: join(dir, "teams") }));
+    expect(error.code).toBe("config.invalid");
+    expect(error.message).toContain(HOUSE_STYLE_FILE);
+    expect(error.message).toContain("over 2000");
+  });
+
+  it("marks a draft's version with the team's house style setting", () => {
+    expect(versionWithStyle("0123456789ab", undefined)).toBe("0123456789ab");
+    expect(versionWithStyle("0123456789ab", "  ")).toBe("0123456789ab");
+    const styled = versionWithStyle("0123456789ab", "No exclamation marks.");
+    expect(styled).toMatch(/^0123456789ab\+[0-9a-f]{6}$/);
+    expect(versionWithStyle("0123456789ab", "Always thank by first name.")).not.toBe(styled);
   });
 
   it("checks overrides at load time, naming the bad file", () => {

@@ -914,10 +914,23 @@ describe("the settings card", () => {
         sourceChannels: ["19:bins0001@thread.tacv2"],
         series: configured.series,
         reminder: configured.reminder,
+        language: "en",
         clear: [],
       },
     });
     await store.close();
+  });
+
+  it("offers the note's language and house style, and reads them back into the form", () => {
+    const card = settingsCard({ ...configured, language: "cy", houseStyle: "No exclamation marks." });
+    const inputs = card.body.filter((e) => "id" in e) as { id: string; value?: string; type: string }[];
+    expect(inputs.find((e) => e.id === "language")).toMatchObject({ type: "Input.ChoiceSet", value: "cy" });
+    expect(inputs.find((e) => e.id === "house_style")).toMatchObject({
+      type: "Input.Text",
+      value: "No exclamation marks.",
+    });
+    const form = parseCardAction(submitted(card))?.form;
+    expect(form).toMatchObject({ language: "cy", houseStyle: "No exclamation marks." });
   });
 
   it("turns submitted inputs into configureTeam's form as the Slack modal does", () => {
