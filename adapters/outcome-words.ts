@@ -97,6 +97,8 @@ export function outcomeWords(w: PlatformWording): OutcomeWords {
           return `The team has no review channel yet: ${w.openSettings} to choose one.`;
         case "taken_over":
           return `Another copy of the bot is drafting ${outcome.week}; its draft will be posted for review.`;
+        case "in_progress":
+          return `A draft of ${outcome.week} is being made right now; it will be posted for review in the team's review channel, so there is no second one.`;
       }
     },
 
@@ -197,6 +199,10 @@ export function fieldProblemText(problem: FieldProblem): string {
       return "A team needs at least one approver.";
     case "no_members":
       return "A personal note needs its writer among the members.";
+    case "bad_language":
+      return "Choose English (en) or Welsh (cy).";
+    case "house_style_too_long":
+      return "Keep the house style to 2,000 characters.";
   }
 }
 

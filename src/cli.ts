@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { machineTimeZone } from "../adapters/clock/machine-time-zone.ts";
 import { systemClock } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
 import { makeDirectory, refuseOverwrite, refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
@@ -10,6 +11,8 @@ import { maskSettingValues } from "../adapters/logger/scrub.ts";
 import { createOfflineSummariser } from "../adapters/offline/offline-summariser.ts";
 import { createSummariser } from "../adapters/openai/summariser-factory.ts";
 import { packageVersion } from "../adapters/package-root.ts";
+import { standaloneNotePage } from "../adapters/publish/blog-files.ts";
+import { exportCommand } from "../adapters/publish/export-command.ts";
 import { renderCompileJson, toHighlightJson } from "../adapters/slack-export/compile-json.ts";
 import { progressBarOnStderr } from "../adapters/slack-export/progress.ts";
 import { readExportHighlights } from "../adapters/slack-export/read-export.ts";
@@ -21,12 +24,16 @@ import {
   writeTeamsAppPackage,
 } from "../adapters/teams/manifest.ts";
 import { createCompileWeeknote } from "./app/compile-weeknote.ts";
+import { compileTeam, parseSeriesOption } from "./cli-compile-team.ts";
 import { CONFIG_KEYS, LOG_LEVELS, loadConfig, secretSettings } from "./config.ts";
 import { LLM_CONFIG_KEYS, loadSummariserConfig } from "./config-llm.ts";
+import { PUBLISH_CONFIG_KEYS } from "./config-publish.ts";
+import { STORE_CONFIG_KEYS } from "./config-store.ts";
 import { BotError } from "./domain/errors.ts";
 import { EmojiSectionMap, parseEmojiOption } from "./domain/sections.ts";
 import { teamKeyOf } from "./domain/team.ts";
 import { assertTimeZone, formatWeekKey, resolveWeek } from "./domain/week.ts";
+import { NOTE_LANGUAGES, type NoteLanguage } from "./domain/weeknote.ts";
 import { serve } from "./main.ts";
 import type { Clock } from "./ports/clock.ts";
 import type { Logger } from "./ports/logger.ts";
@@ -51,12 +58,14 @@ interface CompileOptions {
   tz?: string;
   emoji?: string;
   channels?: string;
-  format: "md" | "json";
+  format: "md" | "json" | "html";
   summariser: "offline" | "openai";
   out?: string;
   team: string;
   dataDir?: string;
   store: boolean;
+  series?: string;
+  lang?: NoteLanguage;
 }
 
 /**
@@ -104,7 +113,7 @@ function buildProgram(io: CliIo): Command {
       "emoji that tag highlights, NAME[=SECTION],... (default: star, clap, crystal_ball, … see the README)",
     )
     .option("--channels <list>", "only these channels (names or ids, comma-separated)")
-    .addOption(new Option("--format <format>", "output format").choices(["md", "json"]).default("md"))
+    .addOption(new Option("--format <format>", "output format").choices(["md", "json", "html"]).default("md"))
     .addOption(
       new Option("--summariser <name>", "offline, or openai (needs OPENAI_API_KEY; see .env.example)")
         .choices(["offline", "openai"])
@@ -117,6 +126,16 @@ function buildProgram(io: CliIo): Command {
     .option("--team <name>", "the weeknotes team the draft is stored for, by name or key", "default")
     .option("--data-dir <dir>", "where the SQLite database lives (env DATA_DIR, else ./data)")
     .option("--no-store", "do not save highlights or the draft")
+    .option(
+      "--series <week=number>",
+      "number the title: a week and its note's number, such as 2026-W13=5.9 (default: the stored team's series)",
+    )
+    .addOption(
+      new Option(
+        "--lang <language>",
+        "language of the note's frame words (default: the team's, else en)",
+      ).choices([...NOTE_LANGUAGES]),
+    )
     .action(async (options: CompileOptions) => {
       await compile(options, io);
     });
@@ -166,6 +185,7 @@ function buildProgram(io: CliIo): Command {
     .action(async (options: ManifestTeamsOptions) => {
       await manifestTeams(options, io);
     });
+  program.addCommand(exportCommand(io));
   return program;
 }
 
@@ -229,6 +249,7 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
     .map((c) => c.trim().replace(/^#/, ""))
     .filter(Boolean);
   const team = teamOption(options.team);
+  const series = options.series === undefined ? undefined : parseSeriesOption(options.series);
   const databasePath = options.store
     ? join(resolve(dataDir(options.dataDir, io.env)), "weeknotes.sqlite")
     : undefined;
@@ -259,12 +280,30 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
       logger,
       ...(store ? { store } : {}),
     });
+    const week = formatWeekKey(window.key);
+    const about = compileTeam({
+      teamOption: options.team,
+      teamKey: team,
+      stored: await store?.getTeam(read.workspace, team),
+      series,
+      language: options.lang,
+      week,
+    });
+    if (series && about.seriesNumber === undefined) {
+      io.stderr(
+        `weeknotes: ${week} is before the series starts (${series.week}); the title has no number.\n`,
+      );
+    }
     const result = await compileWeeknote({
       workspace: read.workspace,
       team,
-      teamName: options.team.trim(),
+      teamName: about.teamName,
+      voice: about.voice,
       window,
       highlights: read.highlights,
+      language: about.language,
+      ...(about.seriesNumber === undefined ? {} : { seriesNumber: about.seriesNumber }),
+      ...(about.houseStyle === undefined ? {} : { houseStyle: about.houseStyle }),
     });
     const output =
       options.format === "json"
@@ -274,13 +313,19 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
             highlights: result.highlights.map(toHighlightJson),
             weeknote: result.document,
             markdown: result.markdown,
+            leftOut: result.document.leftOut ?? [],
           })
-        : result.markdown;
+        : options.format === "html"
+          ? standaloneNotePage(result.document, result.markdown)
+          : result.markdown;
     await writeOutput(output, out, io);
     if (options.summariser === "openai" && result.origin !== "llm" && result.highlights.length > 0) {
       io.stderr(
         "weeknotes: the LLM could not write this draft, so the offline summariser did; its footer says why.\n",
       );
+    }
+    for (const warning of read.stats.warnings) {
+      io.stderr(`weeknotes: ${warning}\n`);
     }
     if (read.stats.skipped.entries > 0 || read.stats.skipped.files > 0) {
       io.stderr(
@@ -355,7 +400,7 @@ function timeZone(option: string | undefined, env: CliIo["env"]): string {
     }
     return fromEnv;
   }
-  return systemTimeZone();
+  return systemTimeZone(env);
 }
 
 function dataDir(option: string | undefined, env: CliIo["env"]): string {
@@ -512,7 +557,8 @@ export function withSettingValuesMasked(error: unknown, env: CliIo["env"]): Erro
     return error;
   }
   // Each value as given and as a path resolved from it (a library may print the path it tried).
-  const settings = [...CONFIG_KEYS, ...LLM_CONFIG_KEYS].flatMap((key) => {
+  const keys = [...CONFIG_KEYS, ...LLM_CONFIG_KEYS, ...PUBLISH_CONFIG_KEYS, ...STORE_CONFIG_KEYS];
+  const settings = keys.flatMap((key) => {
     const value = env[key]?.trim();
     return value ? [[key, value] as const, [key, resolve(value)] as const] : [];
   });
@@ -536,8 +582,18 @@ function describeEmoji(emoji: EmojiSectionMap): string {
   return names.length > 4 ? `${names.slice(0, 4).join(" ")} or the other chosen emoji` : names.join(" or ");
 }
 
-function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+/**
+ * The machine's zone (adapters/clock/machine-time-zone.ts: TZ in its path form too, never a guess).
+ * @throws BotError `input.bad_timezone` asking for --tz when it cannot be told.
+ */
+function systemTimeZone(env: CliIo["env"]): string {
+  const zone = machineTimeZone({ tz: env.TZ, reported: Intl.DateTimeFormat().resolvedOptions().timeZone });
+  if (zone === undefined) {
+    throw new BotError("input.bad_timezone", "The machine's time zone cannot be told", {
+      hint: "Give the week's zone with --tz, such as --tz Europe/London (or set DEFAULT_TIMEZONE)",
+    });
+  }
+  return zone;
 }
 
 function logLevel(value: string | undefined): LogLevel {

@@ -1,22 +1,30 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { systemClock, systemTimers } from "../adapters/clock/system-clock.ts";
-import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
-import { refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
+import { slackEmojiAliases, slackEmojiUnicode } from "../adapters/emoji/aliases.ts";
+import { createWorkspaceEmojiAliases } from "../adapters/emoji/workspace-emoji.ts";
+import { refuseFileAsFolder, refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
 import { createHttpServer, type RouteHandler } from "../adapters/http/server.ts";
 import { createPinoLogger } from "../adapters/logger/pino-logger.ts";
+import { instrumentChat, instrumentStore, instrumentSummariser } from "../adapters/metrics/instrument.ts";
+import { createPromMetrics, type PromMetrics } from "../adapters/metrics/prom-metrics.ts";
+import { openMongoStore } from "../adapters/mongodb/mongodb-store.ts";
 import { createSummariser } from "../adapters/openai/summariser-factory.ts";
 import type { PlatformAdapter } from "../adapters/platform-adapter.ts";
+import { createPublishers } from "../adapters/publish/publishers.ts";
 import { createSlackPlatform } from "../adapters/slack/slack-app.ts";
 import { openSqliteStore } from "../adapters/sqlite/sqlite-store.ts";
 import { createTeamsPlatform } from "../adapters/teams/teams-app.ts";
 import { createChatRouter } from "./app/chat-router.ts";
 import type { InboxWorker } from "./app/inbox-worker.ts";
+import { createReadiness } from "./app/readiness.ts";
+import { INBOX_KEEP_MS } from "./app/retention.ts";
 import { createCore } from "./app/use-cases.ts";
 import type { Config } from "./config.ts";
 import { BotError } from "./domain/errors.ts";
 import type { Clock, Timers } from "./ports/clock.ts";
 import type { Logger } from "./ports/logger.ts";
+import type { Publisher } from "./ports/publisher.ts";
 import type { Store } from "./ports/store.ts";
 
 /** botbuilder's ServiceClientCredentialsFactory, named here without importing the SDK. */
@@ -24,7 +32,12 @@ export type TeamsCredentialsFactory = NonNullable<
   Parameters<typeof createTeamsPlatform>[0]["credentialsFactory"]
 >;
 
-const STOP_GRACE_MS = 20_000;
+// Kubernetes and Docker give 30 s between SIGTERM and SIGKILL; main.ts spends up to 3 s draining
+// (readiness already 503) before stop(), which ends within this, leaving a margin of about 2 s.
+const STOP_BUDGET_MS = 25_000;
+// Of that budget: requests in flight get up to 8 s, and the store's close is given 1 s at the end.
+const HTTP_CLOSE_MS = 8_000;
+const STORE_CLOSE_MS = 1_000;
 
 /** What tests and embedders may replace; everything else comes from `config`. */
 export interface BotOverrides {
@@ -45,24 +58,42 @@ export interface BotOverrides {
   readonly botId?: string;
   /** Run the weekly draft schedule (default true); tests of other parts turn it off. */
   readonly schedule?: boolean;
-  /** How long stop() waits for work in flight, ms (default 20 000). */
+  /** How long stop() waits for work in flight, ms (default: what is left of a 25 s budget, less 1 s). */
   readonly stopGraceMs?: number;
+  /** Age of the oldest waiting inbox event past which `/readyz` answers 503, ms (default 5 minutes). */
+  readonly inboxStuckAfterMs?: number;
   /**
    * Makes the credentials of Teams' outbound calls instead of botbuilder's own (MSAL): tests sign
    * in at a local fake login this way (../shared/TEAMS-TESTING.md). There is no test mode.
    */
   readonly teamsCredentialsFactory?: TeamsCredentialsFactory;
+  /** Waits before each retry of the blog and the webhook, ms (default: theirs); tests shorten them. */
+  readonly publishRetryDelaysMs?: readonly number[];
 }
 
 export interface Bot {
   /** Listens (and connects to Slack in Socket Mode), then resumes the inbox and the schedule. */
   start(): Promise<void>;
-  /** Stops taking requests, lets work in flight finish, closes the store. Safe to call twice. */
+  /**
+   * Turns `/readyz` to 503 and keeps serving, so a load balancer stops sending requests before
+   * stop() closes the server (main.ts calls it on SIGTERM, then waits a moment).
+   */
+  drain(): void;
+  /**
+   * Stops taking requests (readiness first), lets work in flight finish, closes the store; within
+   * 25 s in all. Safe to call twice.
+   */
   stop(): Promise<void>;
   /** The HTTP server's base URL once started, such as `http://127.0.0.1:3000`. */
   readonly url: string;
   readonly store: Store;
   readonly worker: InboxWorker;
+  /** What `/metrics` serves. */
+  readonly metrics: PromMetrics;
+  /** The bot's logger (main.ts logs crashes with it). */
+  readonly logger: Logger;
+  /** Publishing approved notes outside chat (BLOG_DIR, WEBHOOK_URL); `idle()` waits for its work. */
+  readonly publisher: Publisher;
   /** Resolves when background work started so far (drafts, decisions, replies) has ended. */
   idle(): Promise<void>;
 }
@@ -79,28 +110,71 @@ export interface Bot {
 export async function buildBot(config: Config, overrides: BotOverrides = {}): Promise<Bot> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPinoLogger({ level: config.logLevel, destination: 1 });
-  if (!overrides.store) {
+  if (!overrides.store && config.storage.store.kind === "sqlite") {
     // Node's recursive mkdir loops on /proc and the like: a clear refusal instead of a hang.
     await refuseVirtualFileSystem(config.dataDir, `DATA_DIR ${config.dataDir}`);
   }
-  const store = overrides.store ?? openSqliteStore({ path: join(config.dataDir, "weeknotes.sqlite") });
+  if (config.publish.blog) {
+    await refuseFileAsFolder(config.publish.blog.dir, "BLOG_DIR");
+  }
+  const storeChoice = config.storage.store;
+  const openedStore =
+    overrides.store ??
+    (storeChoice.kind === "mongodb"
+      ? await openMongoStore({ uri: storeChoice.uri, inboxKeepMs: INBOX_KEEP_MS })
+      : openSqliteStore({ path: join(config.dataDir, "weeknotes.sqlite") }));
+  const metrics = createPromMetrics({ inbox: openedStore, clock });
+  // Every store call is timed, and inbox and highlight counts are read off it, in one place.
+  const store = instrumentStore(openedStore, metrics);
+  const readiness = createReadiness({
+    store,
+    clock,
+    ...(overrides.inboxStuckAfterMs === undefined ? {} : { stuckAfterMs: overrides.inboxStuckAfterMs }),
+  });
   const holder = overrides.holder ?? `weeknotes-${process.pid}-${randomUUID().slice(0, 8)}`;
   const chat = createChatRouter();
   const platforms: PlatformAdapter[] = [];
   const timers = overrides.timers ?? systemTimers;
-  const summariser = createSummariser(config.summariser, logger);
+  // The LLM's time budget runs on the bot's clock and timers, so tests drive it with theirs.
+  const summariser = instrumentSummariser(
+    createSummariser(config.summariser, logger, { clock, timers, metrics }),
+    config.summariser.llm ? "openai" : "offline",
+    metrics,
+  );
   // The LLM's tokenizer loads now, before the server listens, not at the first draft (issue 12).
   await summariser.prepare();
+  const publisher = createPublishers({
+    config: config.publish,
+    store,
+    clock,
+    timers,
+    logger,
+    holder,
+    ...(overrides.publishRetryDelaysMs === undefined
+      ? {}
+      : { retryDelaysMs: overrides.publishRetryDelaysMs }),
+  });
+  // Slack workspaces' custom emoji aliases (emoji.list), once the Slack adapter exists below.
+  let customEmoji: ((workspace: string) => Promise<Record<string, string>>) | undefined;
+  const aliases = createWorkspaceEmojiAliases({
+    base: slackEmojiAliases(),
+    isStandard: (name) => slackEmojiUnicode()(name, undefined) !== undefined,
+    list: (workspace) => (customEmoji ? customEmoji(workspace) : Promise.resolve({})),
+    now: () => clock.now(),
+    logger,
+  });
   const core = createCore({
+    publisher,
     store,
     chat,
     summariser,
-    aliases: slackEmojiAliases(),
+    aliases,
     clock,
     timers,
     logger,
     holder,
     defaultTimezone: config.defaultTimezone,
+    retentionDays: config.storage.retentionDays,
     schedule: overrides.schedule !== false,
     beforeDraft: async (team) => {
       await Promise.all(
@@ -113,13 +187,15 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
   if (config.slack) {
     const slack = createSlackPlatform({
       config: config.slack,
+      installations: store,
       maxBodyBytes: config.maxBodyBytes,
       clock,
       logger,
       ...(overrides.botUserId ? { botUserId: overrides.botUserId } : {}),
       ...(overrides.botId ? { botId: overrides.botId } : {}),
     });
-    chat.add(slack.chat);
+    chat.add(instrumentChat(slack.chat, metrics));
+    customEmoji = (workspace) => slack.chat.customEmoji(workspace);
     slack.mount(core.useCases);
     platforms.push(slack);
   }
@@ -133,7 +209,7 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
       logger,
       ...(overrides.teamsCredentialsFactory ? { credentialsFactory: overrides.teamsCredentialsFactory } : {}),
     });
-    chat.add(teams.chat);
+    chat.add(instrumentChat(teams.chat, metrics));
     teams.mount(core.useCases);
     platforms.push(teams);
   }
@@ -149,7 +225,9 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
     port: config.port,
     logger,
     routes,
-    readiness: () => store.ping(),
+    readiness: () => readiness.check(),
+    metrics,
+    closeTimeoutMs: HTTP_CLOSE_MS,
   });
   let url = "";
   let stopped = false;
@@ -161,6 +239,13 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
     },
     store,
     worker,
+    metrics,
+    logger,
+    drain() {
+      if (!readiness.shuttingDown) logger.info({}, "draining: /readyz answers 503");
+      readiness.shutDown();
+    },
+    publisher,
     async idle() {
       await core.useCases.background.idle();
       await schedule?.idle();
@@ -198,8 +283,11 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
         );
       }
       worker.start();
+      // Approvals made while we were down (or whose publishing gave up) are published now.
+      await publisher.start();
       // First reads the teams, then drafts any week whose draft time passed while we were down.
       await schedule?.start();
+      await core.retention?.start();
       logger.info(
         { url, slack: config.slack?.mode ?? "off", teams: config.teams ? "on" : "off" },
         "weeknotes started",
@@ -210,24 +298,29 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
         return;
       }
       stopped = true;
+      const deadline = performance.now() + STOP_BUDGET_MS;
+      readiness.shutDown();
       await server.close();
       await Promise.all(platforms.map((p) => p.stop()));
-      // Work in flight (an LLM draft can take minutes) gets a grace period, inside the usual
-      // 30-second SIGTERM window; what is cut short is retried: its claim or inbox lease expires.
-      const drained = Promise.all([schedule?.stop(), worker.stop(), core.useCases.background.idle()]).then(
-        () => true,
-      );
+      // Work in flight (an LLM draft can take minutes) gets what is left of the budget, inside the
+      // usual 30-second SIGTERM window; what is cut short is retried: its claim or inbox lease expires.
+      const graceMs =
+        overrides.stopGraceMs ?? Math.max(0, Math.round(deadline - performance.now() - STORE_CLOSE_MS));
+      const drained = Promise.all([
+        schedule?.stop(),
+        core.retention?.stop(),
+        worker.stop(),
+        core.useCases.background.idle(),
+        publisher.stop(),
+      ]).then(() => true);
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), overrides.stopGraceMs ?? STOP_GRACE_MS);
+        timer = setTimeout(() => resolve(false), graceMs);
       });
       const finished = await Promise.race([drained, grace]);
       clearTimeout(timer);
       if (!finished) {
-        logger.warn(
-          { graceMs: overrides.stopGraceMs ?? STOP_GRACE_MS },
-          "stopped before work in flight finished",
-        );
+        logger.warn({ graceMs }, "stopped before work in flight finished");
       }
       await store.close();
       logger.info({}, "weeknotes stopped");

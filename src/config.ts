@@ -7,6 +7,8 @@ import {
   presentValues,
   type SummariserConfig,
 } from "./config-llm.ts";
+import { loadPublishConfig, type PublishConfig, publishConfigProblems } from "./config-publish.ts";
+import { readStorageConfig, type StorageConfig } from "./config-store.ts";
 import { BotError } from "./domain/errors.ts";
 
 /** The log levels `LOG_LEVEL` accepts, most to least severe (pino's names). */
@@ -36,12 +38,37 @@ export interface SlackSocketModeConfig {
  */
 export interface SlackHttpConfig {
   readonly mode: "http";
-  /** Bot token, `xoxb-…`. Env `SLACK_BOT_TOKEN`; no default (its presence turns Slack on). */
-  readonly botToken: string;
+  /**
+   * Bot token of the one workspace the bot serves without an install, `xoxb-…`. Env
+   * `SLACK_BOT_TOKEN`; optional when OAuth installs are on (`oauth`), required otherwise.
+   */
+  readonly botToken: string | undefined;
   /** Signing secret from the app's Basic Information page. Env `SLACK_SIGNING_SECRET`; required here. */
   readonly signingSecret: string;
   /** Web API base URL, ending in `/`. Env `SLACK_API_URL`; default `https://slack.com/api/`. */
   readonly apiUrl: string;
+  /** Multi-workspace installs through OAuth (issue 11), or undefined when `SLACK_CLIENT_ID` is not set. */
+  readonly oauth: SlackOAuthConfig | undefined;
+}
+
+/**
+ * Slack OAuth installs (SPEC §4 multi-workspace): `/slack/install` and `/slack/oauth_redirect`,
+ * installations stored in the database with their tokens encrypted. HTTP mode only.
+ */
+export interface SlackOAuthConfig {
+  /** The app's Client ID (Basic Information). Env `SLACK_CLIENT_ID`; its presence turns installs on. */
+  readonly clientId: string;
+  /** The app's Client Secret. Env `SLACK_CLIENT_SECRET`; required with a client id. */
+  readonly clientSecret: string;
+  /** Signs the OAuth `state` (CSRF check). Env `SLACK_STATE_SECRET`; required, at least 32 characters. */
+  readonly stateSecret: string;
+  /**
+   * Key that encrypts stored tokens: 32 bytes as 64 hex digits or base64 (`openssl rand -base64
+   * 32`). Env `INSTALLATION_ENCRYPTION_KEY`; required. Losing it means every workspace reinstalls.
+   */
+  readonly encryptionKey: string;
+  /** Public redirect URL `https://HOST/slack/oauth_redirect`. Env `SLACK_REDIRECT_URI`; default: the app's own. */
+  readonly redirectUri: string | undefined;
 }
 
 export type SlackConfig = SlackSocketModeConfig | SlackHttpConfig;
@@ -156,6 +183,10 @@ export interface Config {
   readonly teams: TeamsConfig | undefined;
   /** The summariser: LLM when `OPENAI_API_KEY` is set, offline otherwise; see config-llm.ts. */
   readonly summariser: SummariserConfig;
+  /** Publishing approved notes outside chat (static blog, webhook); see config-publish.ts. */
+  readonly publish: PublishConfig;
+  /** The store (SQLite or MongoDB), replicas and retention; see config-store.ts. */
+  readonly storage: StorageConfig;
 }
 
 /** The environment variables {@link loadConfig} reads, in the order problems are reported. */
@@ -170,6 +201,11 @@ export const CONFIG_KEYS = [
   "SLACK_SIGNING_SECRET",
   "SLACK_APP_TOKEN",
   "SLACK_API_URL",
+  "SLACK_CLIENT_ID",
+  "SLACK_CLIENT_SECRET",
+  "SLACK_STATE_SECRET",
+  "SLACK_REDIRECT_URI",
+  "INSTALLATION_ENCRYPTION_KEY",
   "MICROSOFT_APP_ID",
   "MICROSOFT_APP_PASSWORD",
   "MICROSOFT_APP_CERTIFICATE_THUMBPRINT",
@@ -207,8 +243,14 @@ const SECRET_KEYS = [
   "SLACK_BOT_TOKEN",
   "SLACK_SIGNING_SECRET",
   "SLACK_APP_TOKEN",
+  "SLACK_CLIENT_SECRET",
+  "SLACK_STATE_SECRET",
+  "INSTALLATION_ENCRYPTION_KEY",
   "MICROSOFT_APP_PASSWORD",
   "OPENAI_API_KEY",
+  "WEBHOOK_SECRET",
+  // May hold a database password (mongodb://user:password@host).
+  "MONGODB_URI",
 ] as const;
 
 /**
@@ -305,6 +347,28 @@ const envSchema = z.object({
     .string()
     .refine((url) => isHttpBaseUrl(url), "must be an http:// or https:// URL ending in /")
     .default(DEFAULT_SLACK_API_URL),
+  SLACK_CLIENT_ID: z
+    .string()
+    .regex(/^\d+\.\d+$/, "must be the app's Client ID, two numbers joined by a dot")
+    .optional(),
+  SLACK_CLIENT_SECRET: z.string().optional(),
+  SLACK_STATE_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
+  SLACK_REDIRECT_URI: z
+    .string()
+    .refine(
+      (url) => /^https?:\/\/[^\s]+\/slack\/oauth_redirect$/.test(url),
+      "must be an http(s) URL ending in /slack/oauth_redirect",
+    )
+    .optional(),
+  INSTALLATION_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (key) =>
+        /^[0-9a-fA-F]{64}$/.test(key) ||
+        Buffer.from(key, key.includes("-") || key.includes("_") ? "base64url" : "base64").length === 32,
+      "must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)",
+    )
+    .optional(),
   MICROSOFT_APP_ID: z
     .string()
     .regex(GUID, "must be the app registration's application (client) id, a GUID")
@@ -396,7 +460,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       "is required for the HTTP Events API when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)",
     );
   }
-  if (!values.SLACK_BOT_TOKEN && (values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET)) {
+  slackOAuthProblems(values, problems);
+  if (
+    !values.SLACK_BOT_TOKEN &&
+    !values.SLACK_CLIENT_ID &&
+    (values.SLACK_APP_TOKEN || values.SLACK_SIGNING_SECRET)
+  ) {
     // Otherwise Slack would be silently off while the admin thinks they configured it.
     problems.set(
       "SLACK_BOT_TOKEN",
@@ -407,12 +476,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const certificateKey = teamsProblems(values, problems);
 
   const llmProblems = llmConfigProblems(env);
-  if (problems.size > 0 || !parsed.success || llmProblems.size > 0) {
+  const publishProblems = publishConfigProblems(env);
+  const storage = readStorageConfig(env);
+  if (
+    problems.size > 0 ||
+    !parsed.success ||
+    llmProblems.size > 0 ||
+    publishProblems.size > 0 ||
+    storage.config === undefined
+  ) {
     // Keys and what each expects, never a value given (see "What is never printed" above).
     const lines = CONFIG_KEYS.filter((key) => problems.has(key)).map(
       (key) => `  ${key} ${problems.get(key)}`,
     );
     lines.push(...[...llmProblems].map(([key, message]) => `  ${key} ${message}`));
+    lines.push(...[...publishProblems].map(([key, message]) => `  ${key} ${message}`));
+    lines.push(...[...storage.problems].map(([key, message]) => `  ${key} ${message}`));
     const count = lines.length === 1 ? "1 problem" : `${lines.length} problems`;
     throw new BotError("config.invalid", `Invalid configuration, ${count}:\n${lines.join("\n")}`, {
       hint: "Fix these environment variables (each is described in .env.example) and start again",
@@ -430,6 +509,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     slack: slackConfig(settings),
     teams: teamsConfig(settings, certificateKey),
     summariser: loadSummariserConfig(env),
+    publish: loadPublishConfig(env),
+    storage: storage.config,
   };
 }
 
@@ -551,15 +632,67 @@ function teamsConfig(
   };
 }
 
+/** The OAuth rules across keys, added to `problems` (they depend only on which keys are set). */
+function slackOAuthProblems(
+  values: Partial<Record<ConfigKey, string>>,
+  problems: Map<ConfigKey, string>,
+): void {
+  const oauthKeys = [
+    "SLACK_CLIENT_SECRET",
+    "SLACK_STATE_SECRET",
+    "INSTALLATION_ENCRYPTION_KEY",
+    "SLACK_REDIRECT_URI",
+  ] as const;
+  if (!values.SLACK_CLIENT_ID) {
+    for (const key of oauthKeys) {
+      if (values[key] !== undefined)
+        problems.set(
+          "SLACK_CLIENT_ID",
+          `is required when ${key} is set (installs through OAuth need the app's Client ID)`,
+        );
+    }
+    return;
+  }
+  for (const key of ["SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET", "INSTALLATION_ENCRYPTION_KEY"] as const) {
+    if (values[key] === undefined)
+      problems.set(key, "is required when SLACK_CLIENT_ID is set (installs through OAuth)");
+  }
+  if (!values.SLACK_SIGNING_SECRET) {
+    problems.set(
+      "SLACK_SIGNING_SECRET",
+      "is required when SLACK_CLIENT_ID is set (installs use the HTTP Events API)",
+    );
+  }
+  if (values.SLACK_APP_TOKEN) {
+    problems.set(
+      "SLACK_APP_TOKEN",
+      "cannot be used with SLACK_CLIENT_ID: installs in several workspaces use the HTTP Events API, Socket Mode is for one workspace",
+    );
+  }
+}
+
 function slackConfig(env: z.infer<typeof envSchema>): SlackConfig | undefined {
   const { SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: appToken, SLACK_SIGNING_SECRET: signingSecret } = env;
-  if (!botToken) return undefined;
-  if (appToken) {
+  const oauth: SlackOAuthConfig | undefined =
+    env.SLACK_CLIENT_ID &&
+    env.SLACK_CLIENT_SECRET &&
+    env.SLACK_STATE_SECRET &&
+    env.INSTALLATION_ENCRYPTION_KEY
+      ? {
+          clientId: env.SLACK_CLIENT_ID,
+          clientSecret: env.SLACK_CLIENT_SECRET,
+          stateSecret: env.SLACK_STATE_SECRET,
+          encryptionKey: env.INSTALLATION_ENCRYPTION_KEY,
+          redirectUri: env.SLACK_REDIRECT_URI,
+        }
+      : undefined;
+  if (!botToken && !oauth) return undefined;
+  if (appToken && botToken) {
     return { mode: "socket", botToken, appToken, signingSecret, apiUrl: env.SLACK_API_URL };
   }
   if (!signingSecret) {
     // loadConfig has already reported this; kept so the types need no assertion.
     throw new BotError("config.invalid", "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set");
   }
-  return { mode: "http", botToken, signingSecret, apiUrl: env.SLACK_API_URL };
+  return { mode: "http", botToken, signingSecret, apiUrl: env.SLACK_API_URL, oauth };
 }

@@ -148,6 +148,31 @@ export async function refuseVirtualFileSystem(path: string, what: string): Promi
 }
 
 /**
+ * Refuses a folder setting that names a file, or a place under a file, before anything is written
+ * there: the mistake shows at start-up, not at the first approval. A missing folder is fine (it is
+ * made when needed); never creates anything.
+ * @param what The setting as the user named it (`BLOG_DIR`), never its value.
+ * @throws BotError `config.invalid` when `path` or a part of it is a file.
+ */
+export async function refuseFileAsFolder(path: string, what: string): Promise<void> {
+  let existing = resolve(path);
+  for (;;) {
+    const info = await stat(existing).catch(() => undefined);
+    if (info !== undefined) {
+      if (!info.isDirectory()) {
+        throw new BotError("config.invalid", `${what} names a file (or a place inside one), not a folder`, {
+          hint: `Set ${what} to a folder (it is made if it does not exist)`,
+        });
+      }
+      return;
+    }
+    const parent = dirname(existing);
+    if (parent === existing) return;
+    existing = parent;
+  }
+}
+
+/**
  * `mkdir -p` that always ends: makes each missing folder of `dir` one at a time (never Node's
  * recursive mkdir, which loops forever where a folder cannot be created although its parent
  * exists, as under `/proc`).

@@ -22,10 +22,21 @@ export interface HttpServerOptions {
   /** TCP port; `0` picks a free one (config `PORT`). */
   readonly port: number;
   readonly logger: Logger;
-  /** Exact paths (no query string) to handlers, e.g. `"/slack/events"`. `/healthz` and `/readyz` are built in. */
+  /**
+   * Exact paths (no query string) to handlers, e.g. `"/slack/events"`. `/healthz`, `/readyz` and
+   * `/metrics` are built in.
+   */
   readonly routes: ReadonlyMap<string, RouteHandler>;
-  /** Resolves when the bot can do its work (database reachable); `/readyz` answers 503 when it rejects. */
+  /**
+   * Resolves when the bot can do its work (database reachable, inbox moving, not shutting down);
+   * `/readyz` answers 503 when it rejects, and logs the rejection's message as the reason.
+   */
   readonly readiness: () => Promise<void>;
+  /**
+   * What `GET /metrics` serves: Prometheus' text format and its content type. Without it
+   * `/metrics` answers 404.
+   */
+  readonly metrics?: { readonly contentType: string; render(): Promise<string> };
   /** How long `/readyz` waits for `readiness()` before answering 503, ms. Default 2,000. */
   readonly readinessTimeoutMs?: number;
   /** How long {@link HttpServer.close} waits for requests in flight before cutting connections, ms. Default 10,000. */
@@ -69,7 +80,7 @@ export interface HttpServer {
   readonly timeouts: HttpServerTimeouts;
 }
 
-const BUILT_IN_PATHS = new Set(["/healthz", "/readyz"]);
+const BUILT_IN_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 const PROBE_METHODS = ["GET", "HEAD"] as const;
 
 /**
@@ -84,7 +95,9 @@ const PROBE_METHODS = ["GET", "HEAD"] as const;
  * long after its limit: 30–31 s by default (node's own defaults, 60 s checked every 30 s, cut slow
  * clients after 60–90 s).
  *
- * @throws Error when a route claims `/healthz` or `/readyz`, or does not start with `/`.
+ * `/metrics` serves `metrics` (Prometheus' text format) when given.
+ *
+ * @throws Error when a route claims `/healthz`, `/readyz` or `/metrics`, or does not start with `/`.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { logger, routes, readiness } = options;
@@ -119,6 +132,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         return sendStatus(response, 405, { allow: PROBE_METHODS.join(", ") });
       }
       if (path === "/healthz") return sendText(response, 200, "ok\n");
+      if (path === "/metrics") {
+        if (!options.metrics) return sendStatus(response, 404);
+        const body = await options.metrics.render();
+        return sendText(response, 200, body, { "content-type": options.metrics.contentType });
+      }
       return probeReadiness(response);
     }
 

@@ -22,6 +22,7 @@ import {
   WeeknoteKeyRecord,
   WeeknoteQueryRecord,
 } from "../../src/domain/records.ts";
+import { EpochMsRecord, HighlightIdsRecord, PersonRecord } from "../../src/domain/retention-records.ts";
 import { SECTIONS } from "../../src/domain/sections.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
 import { parseWeeknoteDocument, type Revision, type Weeknote } from "../../src/domain/weeknote.ts";
@@ -204,6 +205,37 @@ class MemoryStore implements Store {
     return true;
   }
 
+  async removeHighlights(workspace: string, ids: readonly string[]): Promise<number> {
+    this.assertOpen();
+    checkRecord(HighlightIdsRecord, { workspace, ids }, "highlight ids");
+    let deleted = 0;
+    for (const id of new Set(ids)) {
+      deleted += this.highlights.delete(keyOf(workspace, id)) ? 1 : 0;
+    }
+    return deleted;
+  }
+
+  async forgetPerson(workspace: string, user: string): Promise<{ highlights: number; tags: number }> {
+    this.assertOpen();
+    checkRecord(PersonRecord, { workspace, user }, "person");
+    let highlights = 0;
+    let tags = 0;
+    for (const [key, h] of [...this.highlights]) {
+      if (h.workspace !== workspace) {
+        continue;
+      }
+      const kept = h.tags.filter((t) => t.user !== user);
+      if (h.authorId === user || kept.length === 0) {
+        this.highlights.delete(key);
+        highlights += 1;
+      } else if (kept.length < h.tags.length) {
+        tags += h.tags.length - kept.length;
+        this.writeTags(h, kept);
+      }
+    }
+    return { highlights, tags };
+  }
+
   // --- weeknotes
 
   async saveDraftRevision(key: WeeknoteKey, revision: NewRevision, fence?: Fence): Promise<Weeknote> {
@@ -371,6 +403,33 @@ class MemoryStore implements Store {
     this.assertOpen();
     const event = this.events.get(keyOf(workspace, eventId));
     return event === undefined ? undefined : toEvent(event);
+  }
+
+  async inboxBacklog(nowMs: number): Promise<{ pending: number; oldestReceivedAtMs: number | undefined }> {
+    this.assertOpen();
+    checkRecord(EpochMsRecord, nowMs, "time");
+    let pending = 0;
+    let oldestReceivedAtMs: number | undefined;
+    for (const e of this.events.values()) {
+      if (e.status === "pending" && e.receivedAtMs <= nowMs) {
+        pending += 1;
+        oldestReceivedAtMs = Math.min(oldestReceivedAtMs ?? e.receivedAtMs, e.receivedAtMs);
+      }
+    }
+    return { pending, oldestReceivedAtMs };
+  }
+
+  async purgeInbox(receivedBeforeMs: number): Promise<number> {
+    this.assertOpen();
+    checkRecord(EpochMsRecord, receivedBeforeMs, "time");
+    let deleted = 0;
+    for (const [key, e] of this.events) {
+      if (e.status !== "pending" && e.receivedAtMs < receivedBeforeMs) {
+        this.events.delete(key);
+        deleted += 1;
+      }
+    }
+    return deleted;
   }
 
   // --- teams

@@ -6,6 +6,7 @@
 
 import type { ActionCheck } from "../../src/app/decide-draft.ts";
 import type { Notice, ReviewStatus } from "../../src/domain/outcomes.ts";
+import { forgottenText } from "../forget-words.ts";
 import { type NameOf, outcomeWords, sectionWords } from "../outcome-words.ts";
 
 export type { NameOf } from "../outcome-words.ts";
@@ -21,6 +22,7 @@ export const COMMAND_HELP = [
   "`/weeknotes list [team]`: recent notes",
   "`/weeknotes config [team]`: the team's settings",
   "`/weeknotes new [personal] <name>`: a new team, reviewed in this channel",
+  "`/weeknotes forget me`: delete your highlights and your tags",
 ].join("\n");
 
 /** The help, after what was not understood when there was something. */
@@ -77,6 +79,8 @@ export function noticeText(notice: Notice): string {
       return teamProblemText(notice.problem);
     case "reminder":
       return reminderText(notice.team, notice.week, notice.draftAtMs !== undefined);
+    case "forgotten":
+      return forgottenText(notice.highlights, notice.tags);
   }
 }
 

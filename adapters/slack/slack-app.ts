@@ -13,13 +13,16 @@ import type { SlackConfig } from "../../src/config.ts";
 import { asBotError, BotError } from "../../src/domain/errors.ts";
 import type { Clock } from "../../src/ports/clock.ts";
 import type { Logger } from "../../src/ports/logger.ts";
+import type { InstallationStore } from "../../src/ports/store.ts";
 import type { RouteHandler } from "../http/server.ts";
 import type { PlatformAdapter } from "../platform-adapter.ts";
 import { registerCommandListeners } from "./command-listeners.ts";
-import { registerEventListeners } from "./event-listeners.ts";
-import { createSlackHttpReceiver, SLACK_EVENTS_PATH } from "./http-receiver.ts";
+import { HOT_EVENT_TYPES, recordHotEvent, registerEventListeners } from "./event-listeners.ts";
+import { createSlackHttpReceiver, type HotEventRoute, SLACK_EVENTS_PATH } from "./http-receiver.ts";
 import { registerInteractionListeners } from "./interaction-listeners.ts";
+import { createInstalledWorkspaces, type InstalledWorkspaces } from "./oauth/installed-workspaces.ts";
 import { createSlackChat, type SlackChat } from "./slack-chat.ts";
+import { createSocketModeReceiver } from "./socket-mode-receiver.ts";
 
 export interface SlackAppOptions {
   readonly config: SlackConfig;
@@ -41,6 +44,11 @@ export interface SlackAppOptions {
    * workspace (from auth.test at start-up) is served.
    */
   readonly installed?: (workspace: string) => Promise<boolean>;
+  /**
+   * Where OAuth installs are kept (issue 11); needed when `config.oauth` is set, and then the
+   * installed workspaces are served besides the env token's own (and `installed` is not used).
+   */
+  readonly installations?: InstallationStore;
 }
 
 /** Who the bot token belongs to, from auth.test at start-up. */
@@ -75,19 +83,36 @@ const BACKGROUND_TIMEOUT_MS = 15_000;
  * and ignored before any listener runs: no command is recorded, no tenant or team is made. The
  * listeners take the workspace from that check (listener-kit.ts workspaceOf), never from a
  * button's value or a form's metadata.
+ *
+ * The hot events (reactions, messages: HOT_EVENT_TYPES) take a lean path on both transports: the
+ * receiver hands them to {@link HotEventRoute} here, which makes the same checks Bolt's chain
+ * makes for them (the workspace, as above, from the event's `authorizations` or `team_id` as Bolt
+ * reads it; the bot's own reactions and messages ignored, as Bolt's ignoreSelf does) and records
+ * them (event-listeners.ts recordHotEvent). Bolt keeps commands, shortcuts, views, actions and
+ * the rarer events. Either way a request is acknowledged only once recorded, and a failed record
+ * is answered 5xx (HTTP) or not acked (Socket Mode), so Slack redelivers.
  */
 export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
   const { config, logger } = options;
   const sdkLogger = boltLogger(logger);
-  const backgroundClient = new WebClient(config.botToken, {
+  const backgroundOptions = {
     slackApiUrl: config.apiUrl,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: BACKGROUND_TIMEOUT_MS,
     logger: sdkLogger,
-  });
+  };
+  const backgroundClient = new WebClient(config.botToken, backgroundOptions);
+  const installed = installedWorkspaces(options, backgroundOptions);
+  const ownWorkspace = (team: string | undefined, enterprise: string | undefined) =>
+    owner !== undefined &&
+    ((team !== undefined && team === owner.teamId) ||
+      (owner.enterpriseInstall && enterprise !== undefined && enterprise === owner.enterpriseId));
   const chat = createSlackChat({
-    client: backgroundClient,
+    // The env token serves its own workspace; an installed workspace is reached with its own token.
+    client: installed
+      ? (workspace) => (ownWorkspace(workspace, undefined) ? backgroundClient : installed.client(workspace))
+      : backgroundClient,
     logger,
     now: () => options.clock.now(),
     ...(options.botUserId ? { botUserId: options.botUserId } : {}),
@@ -95,8 +120,11 @@ export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
   let owner: TokenOwner | undefined;
   // The one token, with the ids auth.test gave at start-up: Bolt never calls auth.test itself
   // (with a plain `token` it would, and keep nothing of the answer's team id).
-  const authorize: Authorize<boolean> = async () => {
-    if (!owner) {
+  const authorize: Authorize<boolean> = async (source) => {
+    if (installed && !ownWorkspace(source.teamId, source.enterpriseId)) {
+      return installed.authorize(source);
+    }
+    if (!owner || config.botToken === undefined) {
       throw new BotError("platform.unavailable", "A Slack request arrived before the bot token was checked");
     }
     return {
@@ -117,9 +145,24 @@ export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
     deferInitialization: true,
   };
   const routes = new Map<string, RouteHandler>();
+  const isOurs = ourWorkspaces(
+    () => owner,
+    installed ? (team, enterprise) => installed.has(team, enterprise) : options.installed,
+  );
+  // Set by mount(): the listeners' dependencies exist only then.
+  let hotRoute: HotEventRoute | undefined;
+  const hotEvents: HotEventRoute = (body, correlationId) => hotRoute?.(body, correlationId);
   let app: App;
   if (config.mode === "socket") {
-    app = new App({ ...appOptions, appToken: config.appToken, socketMode: true });
+    const receiver = createSocketModeReceiver({
+      appToken: config.appToken,
+      ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
+      logger,
+      sdkLogger,
+      newId: options.newId ?? randomUUID,
+      hotEvents,
+    });
+    app = new App({ ...appOptions, receiver });
   } else {
     const { receiver, handler } = createSlackHttpReceiver({
       signingSecret: config.signingSecret,
@@ -127,14 +170,20 @@ export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
       logger,
       maxBodyBytes: options.maxBodyBytes,
       newId: options.newId ?? randomUUID,
+      hotEvents,
     });
     app = new App({ ...appOptions, receiver });
     routes.set(SLACK_EVENTS_PATH, handler);
+    for (const [path, route] of installed?.routes ?? []) routes.set(path, route);
   }
   app.error(async (error) => {
-    logger.error({ code: asBotError(error).code, err: error }, "Slack listener failed");
+    const code = asBotError(error).code;
+    logger.error({ code, err: error }, "Slack listener failed");
+    // A command that could not be recorded must not be acknowledged: the receiver answers 5xx
+    // (HTTP) or does not ack (Socket Mode), so Slack tells the user or redelivers.
+    if (code.startsWith("store.")) throw error;
   });
-  app.use(onlyInstalledWorkspaces(() => owner, options.installed, logger));
+  app.use(onlyInstalledWorkspaces(isOurs, logger));
   let mounted = false;
 
   return {
@@ -146,13 +195,41 @@ export function createSlackPlatform(options: SlackAppOptions): SlackPlatform {
       }
       mounted = true;
       const deps = { useCases, chat, clock: options.clock, newId: options.newId ?? randomUUID };
+      hotRoute = (body, correlationId) => {
+        const event = body.event as Record<string, unknown> | undefined;
+        if (
+          body.type !== "event_callback" ||
+          typeof event?.type !== "string" ||
+          !HOT_EVENT_TYPES.has(event.type)
+        ) {
+          return undefined;
+        }
+        return (async () => {
+          const { team, enterprise } = eventSource(body);
+          if (!(await isOurs(team, enterprise))) {
+            logger.warn(
+              { team, enterprise, type: body.type, correlationId },
+              "Slack request from a workspace the bot is not installed in: acknowledged and ignored",
+            );
+            return;
+          }
+          const self = ownWorkspace(team, enterprise) ? owner : await installed?.botIds(team ?? "");
+          if (fromSelf(event, self)) return;
+          const eventId = typeof body.event_id === "string" ? body.event_id : "";
+          await recordHotEvent(deps, event, eventId, team ?? "", { correlationId });
+        })();
+      };
       registerEventListeners(app, deps);
+      if (installed) registerUninstallListeners(app, installed, logger);
       registerCommandListeners(app, deps);
       registerInteractionListeners(app, deps);
     },
     async start() {
       const refusals = ["invalid_auth", "not_authed", "account_inactive"];
-      owner = await startStep(tokenOwner(backgroundClient, options), "SLACK_BOT_TOKEN", refusals);
+      // With OAuth installs and no env token, every workspace is an installed one.
+      if (config.botToken !== undefined) {
+        owner = await startStep(tokenOwner(backgroundClient, options), "SLACK_BOT_TOKEN", refusals);
+      }
       await startStep(app.init(), "SLACK_BOT_TOKEN", refusals);
       if (config.mode === "socket") {
         await startStep(app.start(), "SLACK_APP_TOKEN", undefined);
@@ -228,27 +305,106 @@ async function tokenOwner(
 }
 
 /**
- * Bolt global middleware: lets a request through only from the token's own workspace (or its
- * organisation, for an org-wide install) or one `installed` says has the bot; anything else is
- * acknowledged (an empty answer) and ignored, and logged by its ids only.
+ * Whether a request from `team` (and `enterprise`) is one the bot serves: the token's own
+ * workspace, its organisation for an org-wide install, or one `installed` says has the bot.
  */
-function onlyInstalledWorkspaces(
+type IsOurs = (team: string | undefined, enterprise: string | undefined) => Promise<boolean>;
+
+function ourWorkspaces(
   owner: () => TokenOwner | undefined,
-  installed: SlackAppOptions["installed"],
-  logger: Logger,
-): Middleware<AnyMiddlewareArgs> {
+  installed: ((team: string, enterprise: string | undefined) => Promise<boolean>) | undefined,
+): IsOurs {
+  return async (team, enterprise) => {
+    const known = owner();
+    if (team === undefined) return false;
+    return (
+      (known !== undefined &&
+        (team === known.teamId ||
+          (known.enterpriseInstall && enterprise !== undefined && enterprise === known.enterpriseId))) ||
+      (installed !== undefined && (await installed(team, enterprise)))
+    );
+  };
+}
+
+/** The OAuth installs when config turns them on (HTTP mode with `oauth` and a store for them). */
+function installedWorkspaces(
+  options: SlackAppOptions,
+  clientOptions: ConstructorParameters<typeof WebClient>[1] & object,
+): InstalledWorkspaces | undefined {
+  const { config } = options;
+  if (config.mode !== "http" || config.oauth === undefined) return undefined;
+  if (!options.installations) {
+    throw new Error("createSlackPlatform: OAuth installs need an installation store");
+  }
+  return createInstalledWorkspaces({
+    oauth: config.oauth,
+    store: options.installations,
+    apiUrl: config.apiUrl,
+    clock: options.clock,
+    logger: options.logger,
+    clientOptions,
+  });
+}
+
+/**
+ * Forgets a workspace when Slack says the app is gone from it: `app_uninstalled`, or
+ * `tokens_revoked` naming bot tokens (docs.slack.dev reference: events/app_uninstalled,
+ * events/tokens_revoked). Highlights and notes stay until retention removes them.
+ */
+function registerUninstallListeners(app: App, installed: InstalledWorkspaces, logger: Logger): void {
+  const forget = async (team: string | undefined, enterprise: string | undefined, why: string) => {
+    const forgotten = await installed.forget(team, enterprise);
+    logger.info(
+      { team, enterprise, forgotten, why },
+      "Slack workspace uninstalled: its installation is forgotten",
+    );
+  };
+  app.event("app_uninstalled", async ({ context }) => {
+    await forget(context.teamId, context.enterpriseId, "app_uninstalled");
+  });
+  app.event("tokens_revoked", async ({ event, context }) => {
+    const bots = (event as { tokens?: { bot?: unknown } }).tokens?.bot;
+    if (Array.isArray(bots) && bots.length > 0) {
+      await forget(context.teamId, context.enterpriseId, "tokens_revoked");
+    }
+  });
+}
+
+/**
+ * The workspace and organisation of an Events API envelope, read as Bolt reads them (its
+ * buildSource): the first `authorizations` entry when there is one, else `team_id`/`enterprise_id`.
+ */
+function eventSource(body: Record<string, unknown>): { team?: string; enterprise?: string } {
+  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+  const first = Array.isArray(body.authorizations)
+    ? (body.authorizations[0] as Record<string, unknown> | undefined)
+    : undefined;
+  const team = text(first?.team_id) ?? text(body.team_id);
+  const enterprise = first !== undefined ? text(first.enterprise_id) : text(body.enterprise_id);
+  return { ...(team ? { team } : {}), ...(enterprise ? { enterprise } : {}) };
+}
+
+/** The bot's own reaction or message, which Bolt's ignoreSelf would drop. */
+function fromSelf(
+  event: Record<string, unknown>,
+  owner: { readonly botUserId: string | undefined; readonly botId: string | undefined } | undefined,
+): boolean {
+  if (event.type === "message" && event.subtype === "bot_message" && event.bot_id === owner?.botId) {
+    return true;
+  }
+  return owner?.botUserId !== undefined && event.user === owner.botUserId;
+}
+
+/**
+ * Bolt global middleware: lets a request through only from a workspace the bot serves (IsOurs);
+ * anything else is acknowledged (an empty answer) and ignored, and logged by its ids only.
+ */
+function onlyInstalledWorkspaces(isOurs: IsOurs, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const { context, next } = args;
     const team = typeof context.teamId === "string" && context.teamId !== "" ? context.teamId : undefined;
     const enterprise = typeof context.enterpriseId === "string" ? context.enterpriseId : undefined;
-    const known = owner();
-    const ours =
-      known !== undefined &&
-      team !== undefined &&
-      (team === known.teamId ||
-        (known.enterpriseInstall && enterprise !== undefined && enterprise === known.enterpriseId) ||
-        (installed !== undefined && (await installed(team))));
-    if (ours) {
+    if (await isOurs(team, enterprise)) {
       await next();
       return;
     }

@@ -185,6 +185,15 @@ export function createTeamsTurnHandler(deps: TeamsHandlerDeps): (context: TurnCo
         );
         return;
       }
+      case "forget":
+        // Teams' tell() answers where they asked (the thread, or the personal chat); userId is
+        // there for a platform that can answer one person privately.
+        await record(
+          turn,
+          { kind: "forget_person", ...where, user, replyTo: { ...replyTo, userId: user } },
+          eventId,
+        );
+        return;
       case "help":
       case "add":
         await reply(turn, helpMessage(request.kind === "help" ? request.unknown : undefined));

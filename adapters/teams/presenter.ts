@@ -16,6 +16,7 @@
 import type { Activity } from "botbuilder";
 import type { FieldProblem, TeamSettingsField } from "../../src/app/configure-team.ts";
 import type { Notice, ReviewStatus } from "../../src/domain/outcomes.ts";
+import { forgottenText } from "../forget-words.ts";
 import { fieldProblemText, type NameOf, outcomeWords, sectionWords } from "../outcome-words.ts";
 
 export type { NameOf } from "../outcome-words.ts";
@@ -43,6 +44,7 @@ export const TEAMS_HELP = [
   "- `list [team]`: recent notes",
   "- `settings [team]`: the team's settings",
   "- `new [personal] <name>`: a new team, reviewed in this conversation",
+  "- `forget me`: delete your highlights and your tags",
   "- `help`: this list",
 ].join("\n");
 
@@ -159,6 +161,8 @@ export function noticeText(notice: Notice, options: TeamsWordsOptions = {}): str
       return teamProblemText(notice.problem);
     case "reminder":
       return reminderText(notice.team, notice.week, notice.draftAtMs !== undefined, options);
+    case "forgotten":
+      return forgottenText(notice.highlights, notice.tags);
   }
 }
 

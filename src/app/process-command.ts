@@ -18,6 +18,8 @@ export interface ProcessCommandDeps {
   readonly decide: DecideDraft;
   readonly configure: ConfigureTeam;
   readonly requestDraft: RequestDraft;
+  /** "Forget me": deletes a person's highlights and tags (HighlightStore.forgetPerson). */
+  readonly forget: (workspace: string, user: string) => Promise<{ highlights: number; tags: number }>;
   readonly teams: TeamDirectory;
   readonly chat: ChatRouter;
   readonly clock: Clock;
@@ -142,6 +144,10 @@ export function createProcessCommand(deps: ProcessCommandDeps): ProcessCommand {
       }
       case "request_draft":
         return [command.replyTo, await deps.requestDraft.run(command)];
+      case "forget_person": {
+        const forgotten = await deps.forget(command.workspace, command.user);
+        return [command.replyTo, { kind: "forgotten", ...forgotten }];
+      }
     }
   }
 

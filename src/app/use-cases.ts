@@ -4,6 +4,7 @@ import type { TeamSettings } from "../domain/team.ts";
 import type { ChatRouter } from "../ports/chat.ts";
 import type { Clock, Timers } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
+import type { Publisher } from "../ports/publisher.ts";
 import type { Store } from "../ports/store.ts";
 import type { Summariser } from "../ports/summariser.ts";
 import { type AnswerWeekRequest, createAnswerWeekRequest } from "./answer-week-request.ts";
@@ -20,6 +21,7 @@ import { createInboxWorker, type InboxWorker } from "./inbox-worker.ts";
 import { createProcessCommand } from "./process-command.ts";
 import { type CommandRecorder, createCommandRecorder } from "./record-command.ts";
 import { createRequestDraft, type RequestDraft } from "./request-draft.ts";
+import { createRetentionJob, type RetentionJob } from "./retention.ts";
 import { createScheduleRunner, type ScheduleRunner } from "./run-schedule.ts";
 import { createTeamDirectory, type TeamDirectory } from "./teams.ts";
 
@@ -64,6 +66,10 @@ export interface CoreDeps {
    * since the last hourly sweep count). A failure is logged and the draft goes ahead.
    */
   readonly beforeDraft?: (team: TeamSettings) => Promise<void>;
+  /** Publishing outside chat (blog, webhook), told of each approval. */
+  readonly publisher?: Publisher;
+  /** Days decided weeks' highlights are kept (RETENTION_DAYS); with `schedule`, runs the daily retention job. */
+  readonly retentionDays?: number;
 }
 
 /** The core: the use cases, the one inbox worker and the one schedule of a process. */
@@ -71,6 +77,8 @@ export interface Core {
   readonly useCases: UseCases;
   readonly worker: InboxWorker;
   readonly schedule: ScheduleRunner | undefined;
+  /** The daily retention job (src/app/retention.ts), run with the schedule. */
+  readonly retention: RetentionJob | undefined;
   readonly draft: DraftWeeknote;
 }
 
@@ -91,7 +99,16 @@ export function createCore(deps: CoreDeps): Core {
   });
   const source = { highlights: store, weeknotes: store, aliases };
   const compile = createCompileWeeknote({ summariser: deps.summariser, clock, logger, store });
-  const drafter = createDraftWeeknote({ ...source, chat, compile, clock, logger });
+  // Every draft, scheduled or asked for, takes the week's claim in the store (issue 10 item 11).
+  const drafter = createDraftWeeknote({
+    ...source,
+    chat,
+    compile,
+    clock,
+    logger,
+    leases: store,
+    holder: deps.holder,
+  });
   let worker: InboxWorker | undefined;
   const draft: DraftWeeknote = async (team, window, options) => {
     try {
@@ -118,6 +135,7 @@ export function createCore(deps: CoreDeps): Core {
     clock,
     logger,
     holder: deps.holder,
+    publisher: deps.publisher,
   });
   const configure = createConfigureTeam({ teams, aliases });
   const requestDraft = createRequestDraft({ teams, draft });
@@ -135,6 +153,7 @@ export function createCore(deps: CoreDeps): Core {
       decide,
       configure,
       requestDraft,
+      forget: (workspace, user) => store.forgetPerson(workspace, user),
       teams,
       chat,
       clock,
@@ -173,5 +192,21 @@ export function createCore(deps: CoreDeps): Core {
     background: createBackground(logger),
     aliases,
   };
-  return { useCases, worker, schedule, draft };
+  const retention =
+    deps.schedule && deps.retentionDays !== undefined
+      ? createRetentionJob({
+          leases: store,
+          highlights: store,
+          weeknotes: store,
+          inbox: store,
+          aliases,
+          listTeams: () => teams.all(),
+          clock,
+          timers: deps.timers,
+          logger,
+          holder: deps.holder,
+          retentionDays: deps.retentionDays,
+        })
+      : undefined;
+  return { useCases, worker, schedule, retention, draft };
 }

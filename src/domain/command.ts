@@ -13,11 +13,14 @@ export type ChatRequest =
   | { readonly kind: "list"; readonly team?: string }
   | { readonly kind: "config"; readonly team?: string }
   | { readonly kind: "new_team"; readonly name: string; readonly personal: boolean }
+  /** "Forget me": delete the asker's highlights and tags (SPEC §7). */
+  | { readonly kind: "forget" }
   | { readonly kind: "help"; readonly unknown: string | undefined };
 
 /**
  * Parses a request: `add [section:] text`, `draft [team]`, `last [week] [team]`,
- * `week 2026-W12 [team]`, `list [team]`, `config [team]`, `new [personal] [team] <name>`, `help`.
+ * `week 2026-W12 [team]`, `list [team]`, `config [team]`, `new [personal] [team] <name>`,
+ * `forget me`, `help`.
  * Keywords are case-insensitive; added text and team names are kept exactly. Anything else is
  * `help` with what was not understood.
  */
@@ -51,6 +54,9 @@ export function parseCommand(input: string): ChatRequest {
     case "new":
     case "create":
       return newTeam(rest) ?? unknown;
+    // Only the two words: deleting someone's data is never a guess from a near miss.
+    case "forget":
+      return rest.length === 1 && /^me$/i.test(rest[0] ?? "") ? { kind: "forget" } : unknown;
     case "":
     case "help":
       return { kind: "help", unknown: undefined };

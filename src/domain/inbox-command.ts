@@ -75,9 +75,11 @@ export const TeamSettingsChangeSchema = TeamSettingsRecord.pick({
   emoji: true,
   series: true,
   includePrivate: true,
+  language: true,
+  houseStyle: true,
 })
   .partial()
-  .extend({ clear: z.array(z.enum(["series", "reminder"])).optional() });
+  .extend({ clear: z.array(z.enum(["series", "reminder", "houseStyle"])).optional() });
 export type TeamSettingsChange = z.infer<typeof TeamSettingsChangeSchema>;
 
 export const InboxCommandSchema = z.discriminatedUnion("kind", [
@@ -146,6 +148,13 @@ export const InboxCommandSchema = z.discriminatedUnion("kind", [
     personal: z.boolean(),
     user: id,
     conversationId: id,
+    replyTo: RecipientSchema.optional(),
+  }),
+  /** Someone asked to be forgotten: their highlights, and their tags on others', are deleted. */
+  z.object({
+    kind: z.literal("forget_person"),
+    ...base,
+    user: id,
     replyTo: RecipientSchema.optional(),
   }),
   /** An approver asked for this week's draft now. */

@@ -40,7 +40,12 @@ export type DraftOutcome =
   | { readonly kind: "decided"; readonly week: string; readonly status: WeeknoteStatus | undefined }
   | { readonly kind: "no_review_channel"; readonly week: string }
   /** Another process took the job over (this one's lease was lost): it stored and posted nothing. */
-  | { readonly kind: "taken_over"; readonly week: string };
+  | { readonly kind: "taken_over"; readonly week: string }
+  /**
+   * A draft of the week is being made right now (scheduled or asked for): this call made none, and
+   * that draft will be posted for review (issue 10: never two drafts at once).
+   */
+  | { readonly kind: "in_progress"; readonly week: string };
 
 /** What a decision on a draft (approve, skip, edit, regenerate) did. */
 export type DecisionOutcome =
@@ -110,6 +115,8 @@ export type Notice =
   | { readonly kind: "decision"; readonly outcome: DecisionOutcome }
   | { readonly kind: "answer"; readonly answer: Answer }
   | { readonly kind: "team_problem"; readonly problem: TeamProblem }
+  /** "Forget me" done: how many of the person's highlights went, and how many of their tags on others'. */
+  | { readonly kind: "forgotten"; readonly highlights: number; readonly tags: number }
   /** "Nothing tagged yet": `draftAtMs` (UTC epoch ms) when the draft is still ahead. */
   | {
       readonly kind: "reminder";

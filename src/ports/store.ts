@@ -88,6 +88,23 @@ export interface HighlightStore {
 
   /** Replaces a highlight's text after an edit; false when there is no such highlight. */
   updateHighlightText(workspace: string, id: string, text: string): Promise<boolean>;
+
+  /**
+   * Deletes these highlights of `workspace` (text, author and tags with them), ignoring ids there
+   * is no highlight for; at most 1,000 ids a call. Used by retention (src/app/retention.ts).
+   * @returns how many were deleted.
+   * @throws BotError `store.invalid` on an empty id or more than 1,000 ids (nothing deleted).
+   */
+  removeHighlights(workspace: string, ids: readonly string[]): Promise<number>;
+
+  /**
+   * "Forget me": deletes every highlight of `workspace` that `user` wrote (authorId), and removes
+   * every tag `user` made from the others, recomputing their section (sectionOfTags) and deleting
+   * those left with no tag, as removeTag does. One atomic step.
+   * @returns how many highlights were deleted and how many of their tags were removed from
+   *   highlights that are kept.
+   */
+  forgetPerson(workspace: string, user: string): Promise<{ highlights: number; tags: number }>;
 }
 
 /** Weeknotes and their revisions, keyed by (workspace, team, week). */
@@ -196,6 +213,22 @@ export interface InboxStore {
 
   /** One event by id, for tests and operators. */
   getEvent(workspace: string, eventId: string): Promise<InboxEvent | undefined>;
+
+  /**
+   * What is waiting, for /readyz and metrics: the number of pending events received at or before
+   * `nowMs` (those waiting out a retry's notBeforeMs included) and the receivedAtMs of the oldest
+   * of them (undefined when there are none). Reads only.
+   */
+  inboxBacklog(nowMs: number): Promise<{ pending: number; oldestReceivedAtMs: number | undefined }>;
+
+  /**
+   * Deletes finished (`done` or `failed`) events received before `receivedBeforeMs`; pending ones
+   * are never deleted. Measured from receipt because an event's id is kept to recognise the
+   * platform's retries of it, and those are timed from the first delivery. A purged event id that
+   * arrives again is recorded again, so callers keep events well past the platform's retry window.
+   * @returns how many were deleted.
+   */
+  purgeInbox(receivedBeforeMs: number): Promise<number>;
 }
 
 /** Teams' settings, keyed by (workspace, team). */

@@ -7,6 +7,7 @@ import { inboxContract } from "./store-inbox.contract.ts";
 import { installationContract } from "./store-installations.contract.ts";
 import { invalidRecordContract } from "./store-invalid.contract.ts";
 import { leaseContract } from "./store-leases.contract.ts";
+import { retentionContract } from "./store-retention.contract.ts";
 import { tagContract } from "./store-tags.contract.ts";
 import { teamContract } from "./store-teams.contract.ts";
 import { weeknoteContract } from "./store-weeknotes.contract.ts";
@@ -55,5 +56,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     installationContract(current);
     invalidRecordContract(current);
     cursorContract(current);
+    retentionContract(current);
   });
 }

@@ -236,3 +236,25 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Clicks Approve on the review card the bot posted in `channel`, as `user`, and waits for the
+ * worker: the last step of the Slack loop. Returns the click's HTTP status.
+ */
+export async function approveReview(t: TestBot, user: string, channel: string): Promise<number> {
+  const review = t.fake.callsOf("chat.postMessage").find((c) => buttonsOf(c).length > 0);
+  const approve = buttonsOf(review).find((b) => b.action_id === "weeknote_approve");
+  const reviewTs = (t.fake.messages(channel).find((m) => m.blocks !== undefined) ?? { ts: "" }).ts;
+  const click = await t.interaction(
+    buttonClick({
+      user,
+      actionId: "weeknote_approve",
+      value: approve?.value,
+      channel,
+      messageTs: reviewTs,
+      actionTs: "1774612800.000100",
+    }),
+  );
+  await t.settle();
+  return click.status;
+}

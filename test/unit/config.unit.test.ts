@@ -34,6 +34,8 @@ describe("loadConfig defaults", () => {
       maxBodyBytes: 1_048_576,
       slack: undefined,
       summariser: { llm: undefined, redactPii: false, promptsDir: undefined, teamPromptsDir: undefined },
+      publish: { blog: undefined, webhook: undefined },
+      storage: { store: { kind: "sqlite" }, replicas: 1, retentionDays: 30 },
     });
   });
 
@@ -66,6 +68,7 @@ describe("loadConfig defaults", () => {
       OPENAI_MODEL: "gpt-4.1-mini",
       OPENAI_TIMEOUT_MS: "5000",
       OPENAI_MAX_RETRIES: "1",
+      LLM_TOTAL_TIMEOUT_MS: "90000",
       OPENAI_TOKEN_BUDGET: "50000",
       OPENAI_HIGHLIGHT_TOKEN_CAP: "500",
       REDACT_PII: "TRUE",
@@ -81,6 +84,7 @@ describe("loadConfig defaults", () => {
         model: "gpt-4.1-mini",
         timeoutMs: 5000,
         maxRetries: 1,
+        totalTimeoutMs: 90_000,
         tokenBudget: 50_000,
         highlightTokenCap: 500,
       },
@@ -93,12 +97,14 @@ describe("loadConfig defaults", () => {
       logLevel: "debug",
       defaultTimezone: "America/New_York",
       maxBodyBytes: 65_536,
+      storage: { store: { kind: "sqlite" }, replicas: 1, retentionDays: 30 },
       slack: {
         mode: "http",
         botToken: BOT_TOKEN,
         signingSecret: SIGNING_SECRET,
         apiUrl: "http://127.0.0.1:9999/api/",
       },
+      publish: { blog: undefined, webhook: undefined },
     });
   });
 
