@@ -28,30 +28,7 @@ export async function send(
   const statuses = new Map<number, number>();
   let next = 0;
   const one = (signed: Signed) =>
-    new Promise<void>((done, fail) => {
-      const started = performance.now();
-      const req = request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: "POST",
-          headers: { ...signed.headers, ...extra },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            latencies.push(performance.now() - started);
-            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
-            done();
-          });
-          res.on("error", fail);
-        },
-      );
-      req.on("error", fail);
-      req.end(signed.body);
-    });
+    postOnce({ agent, target, signed, extra, from: performance.now(), latencies, statuses });
   const lane = async () => {
     for (let i = next++; i < requests.length; i = next++) {
       await one(requests[i] as Signed);
@@ -90,29 +67,7 @@ export async function sendAtRate(
   const statuses = new Map<number, number>();
   const started = performance.now();
   const one = (signed: Signed, dueAt: number) =>
-    new Promise<void>((done, fail) => {
-      const req = request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: "POST",
-          headers: { ...signed.headers, ...extra },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            latencies.push(performance.now() - dueAt);
-            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
-            done();
-          });
-          res.on("error", fail);
-        },
-      );
-      req.on("error", fail);
-      req.end(signed.body);
-    });
+    postOnce({ agent, target, signed, extra, from: dueAt, latencies, statuses });
   const inFlight: Promise<void>[] = [];
   let next = 0;
   await new Promise<void>((allSent) => {
@@ -136,4 +91,39 @@ export async function sendAtRate(
   agent.destroy();
   latencies.sort((a, b) => a - b);
   return { ms, latencies, statuses };
+}
+
+/** POSTs one signed request; records its status and its latency counted from `from` (ms). */
+function postOnce(o: {
+  agent: Agent;
+  target: URL;
+  signed: Signed;
+  extra: Record<string, string>;
+  from: number;
+  latencies: number[];
+  statuses: Map<number, number>;
+}): Promise<void> {
+  return new Promise<void>((done, fail) => {
+    const req = request(
+      {
+        agent: o.agent,
+        host: o.target.hostname,
+        port: o.target.port,
+        path: o.target.pathname,
+        method: "POST",
+        headers: { ...o.signed.headers, ...o.extra },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => {
+          o.latencies.push(performance.now() - o.from);
+          o.statuses.set(res.statusCode ?? 0, (o.statuses.get(res.statusCode ?? 0) ?? 0) + 1);
+          done();
+        });
+        res.on("error", fail);
+      },
+    );
+    req.on("error", fail);
+    req.end(o.signed.body);
+  });
 }

@@ -15,7 +15,12 @@ const uri = process.env.MONGODB_URI?.trim();
 if (!uri) {
   console.log("SKIPPED: MongoDB store contract — set MONGODB_URI to run it");
   describe("Store contract: MongoDB", () => {
-    it.skip("SKIPPED: set MONGODB_URI (a replica set, e.g. `docker compose up mongo`) to run it", () => {});
+    // Skipped because no MongoDB server exists on this machine (none can be installed here) and
+    // MONGODB_URI is unset; the cause is printed above so the run says so instead of passing.
+    it.skipIf(!uri)(
+      "SKIPPED: set MONGODB_URI (a replica set, e.g. `docker compose up mongo`) to run it",
+      () => {},
+    );
   });
 } else {
   // Each store gets its own collections (a fresh prefix), dropped when the file ends.

@@ -113,6 +113,15 @@ describe("Slack OAuth installs", () => {
       (await otherEvent(reactionAdded("U0CAROL003", OTHER_CHANNEL, w13Ts(3600, 2)), "Ev0OTHER01")).status,
     ).toBe(200);
     expect((await t.event(reactionAdded(ALICE, GENERAL, w13Ts(3600, 1)), "Ev0OURS001")).status).toBe(200);
+    // The installed workspace's own bot user (from its stored installation) never tags.
+    t.fake.addMessage(OTHER_CHANNEL, {
+      type: "message",
+      ts: w13Ts(3600, 3),
+      user: "U0CAROL003",
+      text: "Not by a person's tag",
+    });
+    const own = reactionAdded(OTHER_BOT_USER, OTHER_CHANNEL, w13Ts(3600, 3));
+    expect((await otherEvent(own, "Ev0OTHER03")).status).toBe(200);
     await t.settle();
 
     expect((await all(OTHER)).map((h) => h.text)).toEqual(["Theirs: a cyber drill"]);

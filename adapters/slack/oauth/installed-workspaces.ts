@@ -95,8 +95,13 @@ export function createInstalledWorkspaces(options: {
       return client;
     },
     async botIds(workspace) {
-      const bot = (await fetch(workspace))?.bot;
-      return bot ? { botUserId: bot.userId, botId: bot.id } : undefined;
+      // Called for every hot event of an installed workspace: the ids are read from the stored
+      // row as they are, with no token decrypted in the acknowledgement path.
+      const row = await options.store.getInstallation("slack", workspace);
+      const bot = (row?.data.installation as { bot?: { userId?: unknown; id?: unknown } } | undefined)?.bot;
+      if (!bot) return undefined;
+      const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+      return { botUserId: text(bot.userId), botId: text(bot.id) };
     },
     async forget(team, enterprise) {
       if (team) clients.delete(team);
