@@ -122,7 +122,10 @@ export function registerCommandListeners(app: App, deps: SlackListenerDeps): voi
         return;
       }
       default:
-        await ack(ephemeral(await answerRequest(deps, { workspace, conversationId: channel }, request)));
+        await ack({
+          response_type: "ephemeral",
+          text: await answerRequest(deps, { workspace, conversationId: channel }, request),
+        });
     }
   });
 

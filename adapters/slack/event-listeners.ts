@@ -122,7 +122,7 @@ async function recordMessageEvent(
     }
     deps.useCases.background.run("dm answer", async () => {
       const answer = await answerRequest(deps, { workspace, conversationId: channel }, intent.request);
-      await deps.chat.postText(workspace, channel, answer);
+      await deps.chat.postMrkdwn(workspace, channel, answer);
     });
   }
 }
@@ -158,7 +158,7 @@ export function registerEventListeners(app: App, deps: SlackListenerDeps): void 
     const threadTs = event.thread_ts ?? event.ts;
     deps.useCases.background.run("mention answer", async () => {
       const answer = await answerRequest(deps, { workspace, conversationId: channel }, request);
-      await deps.chat.postText(workspace, channel, answer, threadTs);
+      await deps.chat.postMrkdwn(workspace, channel, answer, threadTs);
     });
   });
 

@@ -4,7 +4,9 @@ import { isBotError } from "../../src/domain/errors.ts";
 import type { InboxCommand } from "../../src/domain/inbox-command.ts";
 import type { Clock } from "../../src/ports/clock.ts";
 import { questionNotice, type TypedText as SharedTypedText, typedTextCommand } from "../chat-requests.ts";
-import { helpText, noticeText } from "./presenter.ts";
+import { noteAsMrkdwn } from "./blocks.ts";
+import { escapeSlackText } from "./escape.ts";
+import { helpText, noteAnswerLine, noticeText } from "./presenter.ts";
 import type { SlackChat } from "./slack-chat.ts";
 
 /** What every Slack listener is given. */
@@ -55,8 +57,11 @@ export function typedText(deps: SlackListenerDeps, typed: TypedText): InboxComma
 }
 
 /**
- * The words for a request answered from the store (last, week, list, help; anything else gets
- * the help): fast enough to run while Slack waits. A week that cannot be read is said as such.
+ * The answer to a request answered from the store (last, week, list, help; anything else gets
+ * the help) as escaped Slack mrkdwn, ready for `text` (post it with SlackChat.postMrkdwn, never
+ * escape it again): fast enough to run while Slack waits. A note is laid out as the published
+ * one reads (noteAsMrkdwn), not as its Markdown source, whose `**` and backslash escapes Slack
+ * would show as typed. A week that cannot be read is said as such.
  */
 export async function answerRequest(
   deps: SlackListenerDeps,
@@ -65,10 +70,16 @@ export async function answerRequest(
 ): Promise<string> {
   try {
     const notice = await questionNotice(deps.useCases, { ...where, platform: "slack" }, request);
-    return notice ? noticeText(notice) : helpText(request.kind === "help" ? request.unknown : undefined);
+    if (notice?.kind === "answer" && notice.answer.kind === "note") {
+      const line = escapeSlackText(noteAnswerLine(notice.answer));
+      return `${line}\n\n${noteAsMrkdwn(notice.answer.revision.document)}`;
+    }
+    return escapeSlackText(
+      notice ? noticeText(notice) : helpText(request.kind === "help" ? request.unknown : undefined),
+    );
   } catch (error) {
     if (isBotError(error) && error.code.startsWith("input.")) {
-      return error.toUserLine();
+      return escapeSlackText(error.toUserLine());
     }
     throw error;
   }

@@ -47,7 +47,7 @@ const words = outcomeWords({
   listGap: false,
 });
 
-export const { draftText, decisionText, answerText, teamProblemText, refusalText } = words;
+export const { draftText, decisionText, answerText, noteAnswerLine, teamProblemText, refusalText } = words;
 
 /** The line that replaces the review buttons once the draft is decided. */
 export function reviewStatusText(status: ReviewStatus, nameOf: NameOf): string | undefined {

@@ -234,6 +234,11 @@ function secondsToMs(value: unknown): number | undefined {
 export interface SlackChat extends ChatPlatform {
   /** Posts plain text (escaped here) in a channel, or in a thread when `threadTs`; split, never cut. */
   postText(workspace: string, channelId: string, text: string, threadTs?: string): Promise<PostedRef>;
+  /**
+   * Posts mrkdwn that is already escaped (escapeSlackText, or a renderer such as noteAsMrkdwn) as
+   * postText does: split into parts of at most 3,000 characters (FALLBACK_TEXT_LIMIT), never cut.
+   */
+  postMrkdwn(workspace: string, channelId: string, mrkdwn: string, threadTs?: string): Promise<PostedRef>;
   /** Plain text (escaped here) only `userId` sees in `channelId`: ephemeral, else a DM. */
   notifyText(workspace: string, channelId: string, userId: string, text: string): Promise<void>;
   /** Publishes a user's App Home view (views.publish). */
@@ -500,9 +505,12 @@ export function createSlackChat(options: SlackChatOptions): SlackChat {
   }
 
   /** Posts plain text in a channel (a thread when `threadTs`), split when long, never cut. */
-  async function postText(workspace: string, channelId: string, text: string, threadTs?: string) {
-    const escaped = escapeSlackText(text);
-    const [first = escaped, ...rest] = splitMrkdwn(escaped, FALLBACK_TEXT_LIMIT);
+  function postText(workspace: string, channelId: string, text: string, threadTs?: string) {
+    return postMrkdwn(workspace, channelId, escapeSlackText(text), threadTs);
+  }
+
+  async function postMrkdwn(workspace: string, channelId: string, mrkdwn: string, threadTs?: string) {
+    const [first = mrkdwn, ...rest] = splitMrkdwn(mrkdwn, FALLBACK_TEXT_LIMIT);
     const ref = await postPlain(workspace, channelId, first, threadTs);
     const thread = threadTs ?? ref.messageId;
     await postParts(
@@ -529,6 +537,7 @@ export function createSlackChat(options: SlackChatOptions): SlackChat {
   return {
     platform: "slack",
     postText,
+    postMrkdwn,
     notifyText: notifyUser,
 
     async publishHome(workspace: string, userId: string, view: unknown): Promise<void> {

@@ -109,6 +109,13 @@ describe("the whole loop in Slack", () => {
     expect(last.status).toBe(200);
     expect(last.body).toContain("2026-W13");
     expect(last.body).toContain("Bins booking went live in beta");
+    // Laid out as Slack mrkdwn (one `*` for bold, no backslash escapes), not Markdown source,
+    // which Slack would show as typed: `**Bins.**`, `cites 3 of 3\._`.
+    const answer = String((JSON.parse(last.body) as { text?: unknown }).text);
+    expect(answer).toMatch(/^The latest approved weeknote, 2026-W13:\n\n\*/);
+    expect(answer).not.toContain("**");
+    expect(answer).not.toContain("\\");
+    expect(answer).toMatch(/_Drafted by the weeknotes offline summariser .*\._$/);
   });
 
   it("the same event delivered three times makes one highlight and one fetch (C1)", async () => {
