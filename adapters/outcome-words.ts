@@ -194,7 +194,7 @@ export function fieldProblemText(problem: FieldProblem): string {
     case "bad_emoji":
       return problem.detail ?? "Write NAME=SECTION pairs, comma-separated.";
     case "bad_series":
-      return "Write a week and its number, such as 2026-W13 = 3.12.";
+      return "Write a week and its note's number, such as 2026-W13 = 3.12 or 2026-W13 = 42 (numbers from 1), or leave it empty.";
     case "no_approvers":
       return "A team needs at least one approver.";
     case "no_members":

@@ -5,14 +5,15 @@ import {
   DEFAULT_TEAM_NAME,
   noteLanguageOf,
   parseSeries,
+  type SeriesStart,
   type TeamSettings,
   voiceOf,
 } from "./domain/team.ts";
 import { parseWeekKey } from "./domain/week.ts";
 import type { NoteLanguage } from "./domain/weeknote.ts";
 
-/** A series start as `--series` gives it: week `week` has number `year.number`. */
-export type SeriesStart = NonNullable<TeamSettings["series"]>;
+/** A series start as `--series` gives it: week `week` has number `year.number` (or `number`). */
+export type { SeriesStart };
 
 /**
  * Reads `--series 2026-W13=5.9` (spaces around `=` allowed): that week's note is number 5.9 and
@@ -23,7 +24,7 @@ export function parseSeriesOption(value: string): SeriesStart {
   const series = parseSeries(value);
   if (!series) {
     throw new BotError("input.bad_option", `--series "${value}" is not a week and its number`, {
-      hint: "Give the week key and the number its note has, such as --series 2026-W13=5.9",
+      hint: "Give the week key and the number its note has (whole numbers from 1), such as --series 2026-W13=5.9 or --series 2026-W13=42",
     });
   }
   // A week key that passes the pattern may still not exist (2026-W54).

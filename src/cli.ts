@@ -128,7 +128,7 @@ function buildProgram(io: CliIo): Command {
     .option("--no-store", "do not save highlights or the draft")
     .option(
       "--series <week=number>",
-      "number the title: a week and its note's number, such as 2026-W13=5.9 (default: the stored team's series)",
+      "number the title: a week and its note's number, such as 2026-W13=5.9 or 2026-W13=42; later weeks count on from it (default: the stored team's series)",
     )
     .addOption(
       new Option(

@@ -5,6 +5,7 @@ import { showBidiControls } from "../../src/domain/render-markdown.ts";
 import { SECTIONS } from "../../src/domain/sections.ts";
 import {
   formatDraftSchedule,
+  formatSeries,
   HOUSE_STYLE_LIMIT,
   noteLanguageOf,
   type TeamSettings,
@@ -158,7 +159,7 @@ export function configModal(team: TeamSettings, channel: string): View {
     text(
       "series",
       "Series number",
-      team.series ? `${team.series.week} = ${team.series.year}.${team.series.number}` : "",
+      team.series ? formatSeries(team.series) : "",
       "Optional: a week and its number, such as 2026-W13 = 3.12",
       true,
     ),

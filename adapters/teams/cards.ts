@@ -22,6 +22,7 @@ import type { ReviewView } from "../../src/domain/outcomes.ts";
 import { SECTIONS, type Section } from "../../src/domain/sections.ts";
 import {
   formatDraftSchedule,
+  formatSeries,
   HOUSE_STYLE_LIMIT,
   noteLanguageOf,
   type TeamSettings,
@@ -381,8 +382,7 @@ function buildSettingsCard(
     reminder: form?.reminder ?? (team.reminder ? formatDraftSchedule(team.reminder) : ""),
     approvers: form?.approvers ?? team.approvers,
     emoji: form?.emoji ?? team.emoji.map(([name, section]) => `${name}=${section}`).join(", "),
-    series:
-      form?.series ?? (team.series ? `${team.series.week} = ${team.series.year}.${team.series.number}` : ""),
+    series: form?.series ?? (team.series ? formatSeries(team.series) : ""),
     personal: form?.personal ?? team.personal,
     members: form?.members ?? team.members,
     language: form?.language ?? noteLanguageOf(team),

@@ -77,7 +77,12 @@ export const TeamSettingsRecord = z.object({
   approvers: z.array(id),
   emoji: z.array(z.tuple([id, z.enum(SECTIONS)])),
   series: z
-    .object({ week: z.string().regex(WEEK_KEY), year: z.number().int(), number: z.number().int() })
+    .object({
+      week: z.string().regex(WEEK_KEY),
+      // Absent for a plain count (`2026-W13 = 42`); stored series before that always have it.
+      year: z.number().int().min(1).optional(),
+      number: z.number().int().min(1),
+    })
     .optional(),
   includePrivate: z.boolean(),
   // Absent in settings saved before issue 9: English, no house style. 2,000 is HOUSE_STYLE_LIMIT.

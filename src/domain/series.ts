@@ -4,17 +4,21 @@ import { type WeekKey, weekWindow } from "./week.ts";
 import type { NoteLanguage } from "./weeknote.ts";
 
 /**
- * The series number of `week` (`3.12`) given that `start.week` had `start.year.start.number`:
- * the second part counts on one a week; the first stays. Undefined before the start week.
+ * The series number of `week` (`3.12`, or `42` for a plain count) given that `start.week` had
+ * `start.year.start.number` (`start.number` without a year): the last part counts on one a week;
+ * the first stays. Undefined before the start week.
  */
 export function seriesNumber(
-  start: { readonly week: WeekKey; readonly year: number; readonly number: number },
+  start: { readonly week: WeekKey; readonly year?: number | undefined; readonly number: number },
   week: WeekKey,
 ): string | undefined {
   const from = DateTime.fromMillis(weekWindow(start.week, "UTC").startMs, { zone: "UTC" });
   const to = DateTime.fromMillis(weekWindow(week, "UTC").startMs, { zone: "UTC" });
   const weeks = Math.round(to.diff(from, "weeks").weeks);
-  return weeks < 0 ? undefined : `${start.year}.${start.number + weeks}`;
+  if (weeks < 0) {
+    return undefined;
+  }
+  return start.year === undefined ? `${start.number + weeks}` : `${start.year}.${start.number + weeks}`;
 }
 
 /**

@@ -47,7 +47,7 @@ export interface TeamSettings {
   /** Emoji short name → section. */
   readonly emoji: readonly (readonly [string, Section])[];
   /** Series numbering: week key `week` has number `year.number` (`3.12`); later weeks count on. */
-  readonly series: { readonly week: string; readonly year: number; readonly number: number } | undefined;
+  readonly series: SeriesStart | undefined;
   /** Whether private-channel highlights may appear in notes posted to a public channel. */
   readonly includePrivate: boolean;
   /**
@@ -111,7 +111,11 @@ export function teamSettingsOf(s: TeamSettingsRecordShape): TeamSettings {
     series:
       s.series === undefined
         ? undefined
-        : { week: s.series.week, year: s.series.year, number: s.series.number },
+        : {
+            week: s.series.week,
+            ...(s.series.year === undefined ? {} : { year: s.series.year }),
+            number: s.series.number,
+          },
     includePrivate: s.includePrivate,
     // Left out rather than undefined when unset, so settings saved before they existed read the same.
     ...(s.language === undefined ? {} : { language: s.language }),
@@ -214,13 +218,41 @@ export function formatDraftSchedule(schedule: DraftSchedule): string {
 }
 
 /**
- * Reads a series start as `2026-W13 = 3.12` (that week is number 3.12).
+ * Where a team's note numbers start (issue 9, the seed's `5.9`): week `week`'s note is number
+ * `year.number`, or `number` alone when `year` is absent; the number counts on by one a week.
+ */
+export interface SeriesStart {
+  /** ISO week key, upper case (`2026-W13`). */
+  readonly week: string;
+  /** The first part of a two-part number (`5` of `5.9`), 1 or more; absent for a plain count. */
+  readonly year?: number | undefined;
+  /** The note's number that week (`9` of `5.9`, or `42`), 1 or more. */
+  readonly number: number;
+}
+
+// Six digits a part: more is a typo, and would lose precision as a JavaScript number.
+const SERIES = /^\s*(\d{4}-W\d{2})\s*=\s*(?:(\d{1,6})\.)?(\d{1,6})\s*$/i;
+
+/**
+ * Reads a series start as `2026-W13 = 3.12` (that week is number 3.12) or `2026-W13 = 42` (number
+ * 42). Each part is a whole number from 1: a note numbered 0 or 0.0 is a slip, not a series.
+ * The week key's shape is checked here, not that the week exists (parseWeekKey does that).
  * @returns the series, or undefined when it cannot be read.
  */
-export function parseSeries(text: string): TeamSettings["series"] {
-  const match = /^\s*(\d{4}-W\d{2})\s*=\s*(\d+)\.(\d+)\s*$/i.exec(text);
+export function parseSeries(text: string): SeriesStart | undefined {
+  const match = SERIES.exec(text);
   if (!match) {
     return undefined;
   }
-  return { week: (match[1] ?? "").toUpperCase(), year: Number(match[2]), number: Number(match[3]) };
+  const year = match[2] === undefined ? undefined : Number(match[2]);
+  const number = Number(match[3]);
+  if (number < 1 || (year !== undefined && year < 1)) {
+    return undefined;
+  }
+  return { week: (match[1] ?? "").toUpperCase(), ...(year === undefined ? {} : { year }), number };
+}
+
+/** A series start as the settings forms show it and parseSeries reads it: `2026-W13 = 3.12`. */
+export function formatSeries(series: SeriesStart): string {
+  return `${series.week} = ${series.year === undefined ? "" : `${series.year}.`}${series.number}`;
 }

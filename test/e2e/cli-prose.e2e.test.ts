@@ -46,8 +46,23 @@ describe("weeknotes compile: series, language and what was left out", () => {
     expect(parsed.weeknote.themes.length).toBeLessThanOrEqual(4);
   });
 
-  it("refuses a --series that is not WEEK=YEAR.NUMBER with exit 2 and says what to give", async () => {
-    for (const bad of ["2026-13=5.9", "2026-W13=5", "5.9", "2026-W13=five.nine", "2026-W54=5.9"]) {
+  it("--series 2026-W12=41 numbers the title with a plain count", async () => {
+    const md = await runCli([...W13, "--no-store", "--series", "2026-W12=41"]);
+    expect(md.code).toBe(0);
+    expect(md.stdout.startsWith("# 42 — weeknotes — ")).toBe(true);
+  });
+
+  it("refuses a --series that is not WEEK=NUMBER or WEEK=YEAR.NUMBER from 1, with exit 2 and says what to give", async () => {
+    for (const bad of [
+      "2026-13=5.9",
+      "2026-W13=0.0",
+      "2026-W13=0",
+      "2026-W13=5.0",
+      "2026-W13=1234567.1",
+      "5.9",
+      "2026-W13=five.nine",
+      "2026-W54=5.9",
+    ]) {
       const result = await runCli([...W13, "--no-store", "--series", bad]);
       expect(result.code, bad).toBe(2);
       expect(result.stdout).toBe("");

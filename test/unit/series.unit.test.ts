@@ -9,4 +9,10 @@ describe("seriesNumber", () => {
     expect(seriesNumber(start, { year: 2027, week: 1 })).toBe("3.53");
     expect(seriesNumber(start, { year: 2026, week: 9 })).toBeUndefined();
   });
+
+  it("counts a plain number on without a first part", () => {
+    const count = { week: { year: 2026, week: 10 }, number: 40 };
+    expect(seriesNumber(count, { year: 2026, week: 13 })).toBe("43");
+    expect(seriesNumber(count, { year: 2026, week: 9 })).toBeUndefined();
+  });
 });

@@ -6,6 +6,7 @@ import {
   DEFAULT_TEAM_NAME,
   defaultTeamSettings,
   formatDraftSchedule,
+  formatSeries,
   parseDraftSchedule,
   parseSeries,
   teamKeyOf,
@@ -55,6 +56,23 @@ describe("parseSeries", () => {
   it("reads a week and its number", () => {
     expect(parseSeries("2026-w13 = 3.12")).toEqual({ week: "2026-W13", year: 3, number: 12 });
     expect(parseSeries("3.12")).toBeUndefined();
+  });
+
+  it("reads a plain count, and refuses a part that is 0 or over six digits", () => {
+    expect(parseSeries("2026-W13=42")).toEqual({ week: "2026-W13", number: 42 });
+    for (const bad of ["2026-W13=0", "2026-W13=0.0", "2026-W13=0.4", "2026-W13=4.0", "2026-W13=1234567"]) {
+      expect(parseSeries(bad), bad).toBeUndefined();
+    }
+  });
+
+  it("formats a series as the settings forms show it, and reads that back", () => {
+    for (const series of [
+      { week: "2026-W13", year: 3, number: 12 },
+      { week: "2026-W13", number: 42 },
+    ]) {
+      expect(parseSeries(formatSeries(series))).toEqual(series);
+    }
+    expect(formatSeries({ week: "2026-W13", number: 42 })).toBe("2026-W13 = 42");
   });
 });
 
