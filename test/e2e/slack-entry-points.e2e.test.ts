@@ -33,7 +33,12 @@ afterEach(async () => {
 async function approveWeek12(): Promise<void> {
   t.clock.set("2026-03-20T12:00:00Z");
   const ts = "1773997200.000100"; // Friday 2026-03-20 09:00Z
-  t.fake.addMessage(GENERAL, { type: "message", ts, user: BOB, text: "Cyber drill went well" });
+  t.fake.addMessage(GENERAL, {
+    type: "message",
+    ts,
+    user: BOB,
+    text: "Cyber drill went well & the runbook held up: https://intranet.example/runbook",
+  });
   await t.event(reactionAdded(ALICE, GENERAL, ts), "Ev0W12TAG01");
   await t.settle();
   await t.command("draft", ALICE);
@@ -57,6 +62,16 @@ async function approveWeek12(): Promise<void> {
   ).toBe("approved");
   t.clock.set("2026-03-27T12:00:00Z");
   t.fake.clearCalls();
+}
+
+/**
+ * A note in an answer is Slack mrkdwn escaped once: `&` as `&amp;`, bold with one `*` — not
+ * Markdown source (`**`, backslash escapes) and not escaped twice (`&amp;amp;`).
+ */
+function expectMrkdwnNote(text: string): void {
+  expect(text).toContain("Cyber drill went well &amp; the runbook held up");
+  expect(text).toMatch(/^The latest approved weeknote, 2026-W12:\n\n\*weeknotes 2026-W12 — /);
+  expect(text).not.toMatch(/\*\*|\\|&amp;amp;/);
 }
 
 describe("adding highlights without a reaction", () => {
@@ -165,6 +180,7 @@ describe("adding highlights without a reaction", () => {
     expect(answers).toHaveLength(1);
     expect(String(answers[0]?.args.text)).toContain("2026-W12");
     expect(String(answers[0]?.args.text)).toContain("Cyber drill went well");
+    expectMrkdwnNote(String(answers[0]?.args.text));
     expect((await allHighlights(t)).filter((h) => h.text === "last week")).toEqual([]);
   });
 
@@ -184,6 +200,7 @@ describe("adding highlights without a reaction", () => {
     expect(answer?.args).toMatchObject({ channel: GENERAL, thread_ts: "1774612800.000800" });
     expect(String(answer?.args.text)).toContain("2026-W12");
     expect(String(answer?.args.text)).toContain("Cyber drill went well");
+    expectMrkdwnNote(String(answer?.args.text));
   });
 });
 
