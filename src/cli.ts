@@ -1,11 +1,9 @@
-import { constants } from "node:fs";
-import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { machineTimeZone } from "../adapters/clock/machine-time-zone.ts";
 import { systemClock } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
-import { makeDirectory, refuseOverwrite, refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
+import { refuseOverwrite, refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
 import { createPinoLogger, type LogLevel } from "../adapters/logger/pino-logger.ts";
 import { maskSettingValues } from "../adapters/logger/scrub.ts";
 import { createOfflineSummariser } from "../adapters/offline/offline-summariser.ts";
@@ -25,6 +23,7 @@ import {
 } from "../adapters/teams/manifest.ts";
 import { createCompileWeeknote } from "./app/compile-weeknote.ts";
 import { compileTeam, parseSeriesOption } from "./cli-compile-team.ts";
+import { prepareDataDir, prepareOutput, writeOutput } from "./cli-files.ts";
 import { CONFIG_KEYS, LOG_LEVELS, loadConfig, secretSettings } from "./config.ts";
 import { LLM_CONFIG_KEYS, loadSummariserConfig } from "./config-llm.ts";
 import { PUBLISH_CONFIG_KEYS } from "./config-publish.ts";
@@ -145,7 +144,11 @@ function buildProgram(io: CliIo): Command {
     .action(async () => {
       try {
         // Bad settings first (every one at once), then the data folder, before anything starts.
-        await prepareDataDir(loadConfig(io.env).dataDir, "DATA_DIR");
+        await prepareDataDir(
+          loadConfig(io.env).dataDir,
+          io.env.DATA_DIR?.trim() ? "DATA_DIR" : "default",
+          false,
+        );
         await serve(io.env);
       } catch (error) {
         throw withSettingValuesMasked(error, io.env);
@@ -256,7 +259,12 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
   const out = outputPath(options.out, [options.slackExport, databasePath]);
   await refuseUnsafePlaces(options, out, databasePath);
   if (databasePath !== undefined) {
-    await prepareDataDir(dirname(databasePath), options.dataDir === undefined ? "DATA_DIR" : "--data-dir");
+    const source = options.dataDir !== undefined ? "--data-dir" : io.env.DATA_DIR ? "DATA_DIR" : "default";
+    await prepareDataDir(dirname(databasePath), source, true);
+  }
+  if (out !== undefined && options.out !== undefined) {
+    // Before the export is read and the draft saved: a run that cannot print its note saves nothing.
+    await prepareOutput(out, options.out);
   }
   const logger = createPinoLogger({ level: logLevel(io.env.LOG_LEVEL) });
   const progress = io.interactive ? progressBarOnStderr() : undefined;
@@ -318,7 +326,7 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
         : options.format === "html"
           ? standaloneNotePage(result.document, result.markdown)
           : result.markdown;
-    await writeOutput(output, out, io);
+    await writeOutput(output, out, io.stdout);
     if (options.summariser === "openai" && result.origin !== "llm" && result.highlights.length > 0) {
       io.stderr(
         "weeknotes: the LLM could not write this draft, so the offline summariser did; its footer says why.\n",
@@ -468,80 +476,6 @@ async function refuseUnsafePlaces(
   if (databasePath !== undefined) {
     const given = options.dataDir === undefined ? "DATA_DIR" : "--data-dir";
     await refuseVirtualFileSystem(dirname(databasePath), `${given} ${dirname(databasePath)}`);
-  }
-}
-
-// Written next to the target and renamed over it, so a failure never leaves half a file.
-async function writeOutput(text: string, target: string | undefined, io: CliIo): Promise<void> {
-  if (target === undefined) {
-    io.stdout(text);
-    return;
-  }
-  const temporary = `${target}.${process.pid}.tmp`;
-  await makeDirectory(dirname(target), `--out ${target}`);
-  try {
-    await writeFile(temporary, text, "utf8");
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem =
-      code === "EISDIR"
-        ? "it is a folder"
-        : code === "EACCES" || code === "EPERM" || code === "EROFS"
-          ? "permission denied"
-          : code === "ENOTDIR"
-            ? "part of its path is a file"
-            : code === "ENOSPC"
-              ? "the disk is full"
-              : (error as Error).message;
-    throw new BotError("input.bad_option", `Cannot write --out ${target}: ${problem}`, {
-      hint: "Give a file path you can write to, or leave --out out to print the note",
-      cause: error,
-    });
-  }
-}
-
-/**
- * Makes sure the database can be written in `dir`, creating the folder and its parents, before
- * anything is read or written: a folder that cannot be made or written to is bad input (exit 2)
- * with one line saying why, not an unexpected failure once the export has been read. Writes and
- * removes one empty probe file, and checks an existing `weeknotes.sqlite` is writable.
- * @throws BotError `input.bad_option` naming `given` (`--data-dir` with the folder, or the setting
- *   `DATA_DIR`, whose value is not printed) and the reason: a file in the way, permission denied, a
- *   read-only file system, a full disk.
- */
-async function prepareDataDir(dir: string, given: string): Promise<void> {
-  // Before Node's recursive mkdir, which never ends under /proc.
-  await refuseVirtualFileSystem(dir, given === "DATA_DIR" ? `DATA_DIR ${dir}` : given);
-  try {
-    await mkdir(dir, { recursive: true });
-    const probe = join(dir, `.weeknotes-write-check-${process.pid}`);
-    await writeFile(probe, "");
-    await rm(probe, { force: true });
-    await access(join(dir, "weeknotes.sqlite"), constants.W_OK).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") throw error;
-    });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "EACCES" || code === "EPERM"
-        ? "permission denied"
-        : code === "EROFS"
-          ? "it is on a read-only file system"
-          : code === "ENOTDIR" || code === "EEXIST"
-            ? "part of its path is a file"
-            : code === "ENOENT"
-              ? "part of its path does not exist"
-              : code === "ENOSPC"
-                ? "the disk is full"
-                : `it cannot be written (${code ?? "unknown error"})`;
-    // The folder is named when it came on the command line; a setting's value is never printed.
-    const what = given === "--data-dir" ? `--data-dir ${dir}` : given;
-    throw new BotError("input.bad_option", `${what} cannot hold the database: ${reason}`, {
-      hint: `Give ${given} a folder you can write to${given === "--data-dir" ? ", or --no-store to save nothing" : ""}`,
-      cause: error,
-    });
   }
 }
 

@@ -3,7 +3,11 @@ import { join } from "node:path";
 import { systemClock, systemTimers } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases, slackEmojiUnicode } from "../adapters/emoji/aliases.ts";
 import { createWorkspaceEmojiAliases } from "../adapters/emoji/workspace-emoji.ts";
-import { refuseFileAsFolder, refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
+import {
+  refuseFileAsFolder,
+  refuseUnwritableFolder,
+  refuseVirtualFileSystem,
+} from "../adapters/fs/safe-paths.ts";
 import { createHttpServer, type RouteHandler } from "../adapters/http/server.ts";
 import { createPinoLogger } from "../adapters/logger/pino-logger.ts";
 import { instrumentChat, instrumentStore, instrumentSummariser } from "../adapters/metrics/instrument.ts";
@@ -116,6 +120,7 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
   }
   if (config.publish.blog) {
     await refuseFileAsFolder(config.publish.blog.dir, "BLOG_DIR");
+    await refuseUnwritableFolder(config.publish.blog.dir, "BLOG_DIR");
   }
   const storeChoice = config.storage.store;
   const openedStore =

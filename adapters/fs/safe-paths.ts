@@ -4,7 +4,8 @@
  * lead reads outside it. Also a `mkdir -p` that cannot hang: Node's recursive `mkdir` loops forever
  * under `/proc`, where creating a folder fails with ENOENT although its parent exists.
  */
-import { lstat, mkdir, realpath, stat, statfs } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, lstat, mkdir, realpath, stat, statfs } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { BotError } from "../../src/domain/errors.ts";
 
@@ -173,6 +174,31 @@ export async function refuseFileAsFolder(path: string, what: string): Promise<vo
 }
 
 /**
+ * Refuses a folder setting this process cannot write: the folder itself when it exists, else the
+ * nearest folder above it that exists (where it would be made). Checked at start-up with
+ * `access(W_OK | X_OK)`, so an unwritable BLOG_DIR shows then, not as retries after the first
+ * approval. Never creates anything. (Root passes any mode check; a read-only disk still fails.)
+ * @param what The setting as the user named it (`BLOG_DIR`), never its value.
+ * @throws BotError `config.invalid` saying why (permission denied, a read-only disk…).
+ */
+export async function refuseUnwritableFolder(path: string, what: string): Promise<void> {
+  let existing = resolve(path);
+  while (!(await stat(existing).catch(() => undefined)) && dirname(existing) !== existing) {
+    existing = dirname(existing);
+  }
+  try {
+    await access(existing, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const made = existing === resolve(path) ? "" : " (nor the folder it would be made in)";
+    throw new BotError(
+      "config.invalid",
+      `${what} cannot be written${made}: ${fileProblem((error as NodeJS.ErrnoException).code)}`,
+      { hint: `Set ${what} to a folder this process can write to, or change its permissions`, cause: error },
+    );
+  }
+}
+
+/**
  * `mkdir -p` that always ends: makes each missing folder of `dir` one at a time (never Node's
  * recursive mkdir, which loops forever where a folder cannot be created although its parent
  * exists, as under `/proc`).
@@ -202,12 +228,16 @@ export async function makeDirectory(dir: string, what: string): Promise<void> {
       if (code === "EEXIST" && (await stat(folder).catch(() => undefined))?.isDirectory()) {
         continue;
       }
-      throw cannotMake(what, folder, reason(code), error);
+      throw cannotMake(what, folder, fileProblem(code), error);
     }
   }
 }
 
-function reason(code: string | undefined): string {
+/**
+ * What a file-system error code means for a place the user named, in a few words
+ * (`permission denied`, `the disk is full`, `a file is in the way`…); an unknown code is quoted.
+ */
+export function fileProblem(code: string | undefined): string {
   switch (code) {
     case "EACCES":
     case "EPERM":

@@ -439,11 +439,14 @@ describe("a data folder the database cannot be written in", () => {
     const file = join(dir, "another-file");
     await writeFile(file, "not a folder");
     const env = { DATA_DIR: join(file, "data"), PORT: "0", HOST: "127.0.0.1" };
-    for (const argv of [W13, ["serve"]]) {
-      const { code, stderr } = await cli(argv, env);
+    for (const [argv, skip] of [
+      [W13, ", or --no-store to save nothing"],
+      [["serve"], ""],
+    ] as const) {
+      const { code, stderr } = await cli([...argv], env);
       expect(code).toBe(2);
       expect(stderr).toBe(
-        "weeknotes: DATA_DIR cannot hold the database: part of its path is a file. Give DATA_DIR a folder you can write to\n",
+        `weeknotes: DATA_DIR cannot hold the database: part of its path is a file. Give DATA_DIR a folder you can write to${skip}\n`,
       );
     }
   });
@@ -453,7 +456,11 @@ describe("a data folder the database cannot be written in", () => {
   // the real binary; otherwise in this process.
   it.each([
     ["a read-only folder", "read-only", "permission denied"],
-    ["a read-only weeknotes.sqlite", "read-only-db", "permission denied"],
+    [
+      "a read-only weeknotes.sqlite",
+      "read-only-db",
+      "its weeknotes.sqlite cannot be written (permission denied)",
+    ],
   ])("%s: exit 2 and one clear line", async (_, name, reason) => {
     const dataDir = join(dir, name);
     await mkdir(dataDir, { recursive: true });
