@@ -39,6 +39,23 @@ export const FEED_FILE = "atom.xml";
 /** The file names a blog is made of: `2026-W13.md`, `2026-W13.html`, `index.html`, `atom.xml`. */
 export const BLOG_FILE = /^(?:\d{4}-W\d{2}\.(?:md|html)|index\.html|atom\.xml)$/;
 
+// Every file of a blog says who wrote it, so a later run replaces or removes only its own files
+// (a folder's own index.html is never lost to an export pointed at the wrong place).
+const GENERATOR = "weeknotes";
+
+/**
+ * Whether `text` is a blog file weeknotes wrote (blogFiles, standaloneNotePage): Markdown whose
+ * front matter says `generator: weeknotes`, a page with `<meta name="generator"
+ * content="weeknotes">`, or a feed whose `<generator>` starts with `weeknotes`.
+ */
+export function writtenByWeeknotes(text: string): boolean {
+  return (
+    /^generator: weeknotes$/m.test(text) ||
+    text.includes(`<meta name="generator" content="${GENERATOR}">`) ||
+    /<generator[^>]*>weeknotes\b/.test(text)
+  );
+}
+
 /**
  * A team's static blog from its approved notes (others are ignored): per note, `<week>.md`
  * (YAML front matter, then the note's Markdown without its `# title` line, which the front matter
@@ -113,6 +130,7 @@ function noteMarkdownFile(team: BlogTeam, note: BlogNote): string {
       highlights: note.highlights,
       revision: note.revision,
       origin: note.origin,
+      generator: GENERATOR,
     },
     { lineWidth: 0 },
   );
@@ -130,6 +148,7 @@ function page(title: string, language: string, fragment: string, team: BlogTeam 
     "<head>",
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta name="generator" content="${GENERATOR}">`,
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src https: data:; style-src 'unsafe-inline'">`,
     `<title>${escapeHtml(title)}</title>`,
     ...(team

@@ -6,9 +6,10 @@ import type { CliIo } from "../../src/cli.ts";
 import { BotError } from "../../src/domain/errors.ts";
 import { type TeamSettings, teamKeyOf } from "../../src/domain/team.ts";
 import type { TeamStore } from "../../src/ports/store.ts";
+import { refuseOverwrite } from "../fs/safe-paths.ts";
 import { packageVersion } from "../package-root.ts";
 import { openSqliteStore } from "../sqlite/sqlite-store.ts";
-import { BLOG_FILE, type BlogFile, blogFiles } from "./blog-files.ts";
+import { BLOG_FILE, type BlogFile, blogFiles, writtenByWeeknotes } from "./blog-files.ts";
 import { syncFolder } from "./folder-files.ts";
 import { BLOG_NOTE_LIMIT, blogTeamOf } from "./static-blog.ts";
 
@@ -73,17 +74,21 @@ async function exportNotes(options: ExportOptions, io: CliIo): Promise<void> {
   }
   const baseUrl = baseUrlOption(options.baseUrl, options.out);
   const dir = options.dataDir ?? (io.env.DATA_DIR || "./data");
+  const where =
+    options.dataDir !== undefined
+      ? `--data-dir ${options.dataDir}`
+      : io.env.DATA_DIR
+        ? "DATA_DIR"
+        : `the default data folder ${resolve(dir)} (DATA_DIR is not set)`;
   const database = join(resolve(dir), "weeknotes.sqlite");
   if (!(await stat(database).catch(() => undefined))?.isFile()) {
     // Opening would make an empty database: say where we looked instead.
-    throw new BotError(
-      "input.not_found",
-      `There is no weeknotes database in ${options.dataDir ?? "DATA_DIR"}`,
-      {
-        hint: "Give --data-dir the folder the bot (or weeknotes compile) keeps weeknotes.sqlite in",
-      },
-    );
+    throw new BotError("input.not_found", `There is no weeknotes database in ${where}`, {
+      hint: "Give --data-dir the folder the bot (or weeknotes compile) keeps weeknotes.sqlite in",
+    });
   }
+  // The blog beside the database would mix published files with private data.
+  await refuseOverwrite(options.out, "--out", [{ path: resolve(dir), kind: "tree" }]);
   const store = openSqliteStore({ path: database });
   try {
     const team = await chooseTeam(store, options.team, options.workspace);
@@ -93,13 +98,17 @@ async function exportNotes(options: ExportOptions, io: CliIo): Promise<void> {
     const all = blogFiles(blogTeamOf(team), notes, { baseUrl, generator: `weeknotes ${packageVersion()}` });
     const ours = options.format === undefined ? BLOG_FILE : FORMAT_FILES[options.format];
     const files: BlogFile[] = all.filter((f) => ours.test(f.path));
-    const result = await syncFolder(options.out, files, ours, `--out ${options.out}`);
+    const result = await syncFolder(options.out, files, ours, `--out ${options.out}`, writtenByWeeknotes);
     io.stdout(
-      `Wrote ${notes.length} approved ${notes.length === 1 ? "note" : "notes"} of ${team.name} to ${options.out} (${result.written} files written, ${result.removed} removed).\n`,
+      `Wrote ${plural(notes.length, "approved note")} of ${team.name} to ${options.out} (${plural(result.written, "file")} written, ${result.removed} removed).\n`,
     );
   } finally {
     await store.close();
   }
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 function baseUrlOption(value: string | undefined, out: string): string {
@@ -137,8 +146,8 @@ async function chooseTeam(
     throw new BotError(
       "input.unknown_team",
       name === undefined
-        ? "The store has no team with notes to export"
-        : `The store has no team called ${name}`,
+        ? `The store has no team with notes to export${workspace === undefined ? "" : ` in workspace ${workspace}`}`
+        : `The store has no team called ${name}${workspace === undefined ? "" : ` in workspace ${workspace}`}`,
       {
         hint:
           teams.length > 0

@@ -8,7 +8,7 @@ import type { Logger } from "../../src/ports/logger.ts";
 import type { Publisher } from "../../src/ports/publisher.ts";
 import type { TeamStore, WeeknoteStore } from "../../src/ports/store.ts";
 import { packageVersion } from "../package-root.ts";
-import { BLOG_FILE, type BlogTeam, blogFiles } from "./blog-files.ts";
+import { BLOG_FILE, type BlogTeam, blogFiles, writtenByWeeknotes } from "./blog-files.ts";
 import { syncFolder } from "./folder-files.ts";
 import { createRetryQueue } from "./retry-queue.ts";
 
@@ -73,7 +73,10 @@ export async function writeTeamBlog(
     return { notes: 0, written: 0, removed: 0 };
   }
   const files = blogFiles(team, weeknotes, { baseUrl, generator: `weeknotes ${packageVersion()}` });
-  return { notes: weeknotes.length, ...(await syncFolder(folder, files, BLOG_FILE, what)) };
+  return {
+    notes: weeknotes.length,
+    ...(await syncFolder(folder, files, BLOG_FILE, what, writtenByWeeknotes)),
+  };
 }
 
 /**

@@ -240,6 +240,24 @@ describe("weeknotes export", () => {
     expect((await readdir(out)).sort()).toEqual(["2026-W12.md", "2026-W13.md", "about.html", "atom.xml"]);
   });
 
+  it("changes nothing in a folder holding an index.html it did not write, nor in the data folder", async () => {
+    const site = join(dir, "someone-elses-site");
+    await writeFile(join(await mkdirp(site), "index.html"), "<p>our council's own page</p>");
+    const refused = await runCli(["export", "--out", site, "--data-dir", dataDir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `weeknotes: --out ${site} already holds index.html, which weeknotes did not write. Nothing was written. Give an empty folder, or one weeknotes wrote, or move that file away\n`,
+    );
+    expect(await readdir(site)).toEqual(["index.html"]);
+    expect(await readFile(join(site, "index.html"), "utf8")).toBe("<p>our council's own page</p>");
+
+    const before = (await readdir(dataDir)).sort();
+    const beside = await runCli(["export", "--out", dataDir, "--data-dir", dataDir]);
+    expect(beside.code).toBe(2);
+    expect(beside.stderr).toContain(`--out ${dataDir} would overwrite`);
+    expect((await readdir(dataDir)).sort()).toEqual(before);
+  });
+
   it("says what is wrong: an unknown team, a missing database, a bad format", async () => {
     const unknown = await runCli(["export", "--out", out, "--data-dir", dataDir, "--team", "bins"]);
     expect(unknown.code).toBe(2);
