@@ -31,7 +31,7 @@ import { STORE_CONFIG_KEYS } from "./config-store.ts";
 import { BotError } from "./domain/errors.ts";
 import { EmojiSectionMap, parseEmojiOption } from "./domain/sections.ts";
 import { teamKeyOf } from "./domain/team.ts";
-import { assertTimeZone, formatWeekKey, resolveWeek } from "./domain/week.ts";
+import { canonicalTimeZone, formatWeekKey, resolveWeek } from "./domain/week.ts";
 import { NOTE_LANGUAGES, type NoteLanguage } from "./domain/weeknote.ts";
 import { serve } from "./main.ts";
 import type { Clock } from "./ports/clock.ts";
@@ -99,7 +99,7 @@ function buildProgram(io: CliIo): Command {
     .version(packageVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError("(run weeknotes help compile for the options)");
+    .showHelpAfterError("(run weeknotes help for the commands)");
 
   program
     .command("compile")
@@ -189,6 +189,9 @@ function buildProgram(io: CliIo): Command {
       await manifestTeams(options, io);
     });
   program.addCommand(exportCommand(io));
+  for (const command of program.commands) {
+    command.showHelpAfterError(`(run weeknotes help ${command.name()} for the options)`);
+  }
   return program;
 }
 
@@ -251,6 +254,12 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
     ?.split(",")
     .map((c) => c.trim().replace(/^#/, ""))
     .filter(Boolean);
+  if (channels?.length === 0) {
+    // An empty list reading as "every channel" would do the opposite of what was asked.
+    throw new BotError("input.bad_option", "--channels names no channel", {
+      hint: "Give channel names or ids, comma-separated (--channels general,bins-digital), or leave --channels out for all",
+    });
+  }
   const team = teamOption(options.team);
   const series = options.series === undefined ? undefined : parseSeriesOption(options.series);
   const databasePath = options.store
@@ -336,9 +345,7 @@ async function compile(options: CompileOptions, io: CliIo): Promise<void> {
       io.stderr(`weeknotes: ${warning}\n`);
     }
     if (read.stats.skipped.entries > 0 || read.stats.skipped.files > 0) {
-      io.stderr(
-        `weeknotes: skipped ${read.stats.skipped.entries} unreadable message entries and ${read.stats.skipped.files} unusable files in the export.\n`,
-      );
+      io.stderr(`weeknotes: skipped ${skippedParts(read.stats.skipped)} in the export.\n`);
     }
     if (result.highlights.length === 0) {
       const covers = read.stats.days
@@ -392,13 +399,12 @@ function chooseSummariser(name: "offline" | "openai", env: CliIo["env"], logger:
 
 function timeZone(option: string | undefined, env: CliIo["env"]): string {
   if (option !== undefined) {
-    assertTimeZone(option);
-    return option;
+    return canonicalTimeZone(option);
   }
   const fromEnv = env.DEFAULT_TIMEZONE;
   if (fromEnv) {
     try {
-      assertTimeZone(fromEnv);
+      return canonicalTimeZone(fromEnv);
     } catch (error) {
       // The value is not quoted: a setting may hold a secret pasted by mistake (src/config.ts).
       throw new BotError("input.bad_timezone", "DEFAULT_TIMEZONE is not a time zone", {
@@ -406,9 +412,19 @@ function timeZone(option: string | undefined, env: CliIo["env"]): string {
         cause: error,
       });
     }
-    return fromEnv;
   }
   return systemTimeZone(env);
+}
+
+/** `3 unreadable message entries and 1 unusable file`, leaving out a count of 0. */
+function skippedParts(skipped: { readonly entries: number; readonly files: number }): string {
+  const parts = [
+    ...(skipped.entries > 0
+      ? [`${skipped.entries} unreadable message ${skipped.entries === 1 ? "entry" : "entries"}`]
+      : []),
+    ...(skipped.files > 0 ? [`${skipped.files} unusable ${skipped.files === 1 ? "file" : "files"}`] : []),
+  ];
+  return parts.join(" and ");
 }
 
 function dataDir(option: string | undefined, env: CliIo["env"]): string {

@@ -43,6 +43,25 @@ export function assertTimeZone(zone: string): void {
   }
 }
 
+/**
+ * `zone` with the capitals the IANA database gives it (`europe/london` → `Europe/London`): zone
+ * names are matched without regard to case (luxon, Intl), but a name shown back or stored should
+ * read as the database has it. Only the case changes: a link (`GB`, `Asia/Calcutta`) stays the
+ * name the user typed rather than becoming another.
+ * @throws BotError `input.bad_timezone` as assertTimeZone.
+ */
+export function canonicalTimeZone(zone: string): string {
+  assertTimeZone(zone);
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    // A zone luxon knows and Intl does not (none today) stays as typed.
+    return zone;
+  }
+  return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+}
+
 /** The ISO week that holds the instant `instantMs` (UTC epoch ms) in `zone`. */
 export function weekOf(instantMs: number, zone: string): WeekKey {
   assertTimeZone(zone);
