@@ -47,10 +47,18 @@ export const NO_ALIASES: EmojiAliases = { canonical: (name) => name };
 // Slack appends a tone to a reaction name: `clap::skin-tone-3` (Slack reactions.add docs). Only
 // that exact suffix is stripped; `star-struck` stays itself.
 const SKIN_TONE = /::skin-tone-[2-6]$/;
+// The five Fitzpatrick modifiers (U+1F3FB–U+1F3FF) of an emoji typed as itself, `👍🏽`: Slack
+// names the same reaction `+1::skin-tone-4`, which counts as `+1`.
+const SKIN_TONE_MODIFIER = /[\u{1F3FB}-\u{1F3FF}]/gu;
 
 /** `Clap::skin-tone-3` → `clap`; `thumbsup` → `+1` (given aliases); never a prefix match. */
 export function normaliseEmojiName(raw: string, aliases: EmojiAliases = NO_ALIASES): string {
-  const name = raw.trim().replace(/^:|:$/g, "").toLowerCase().replace(SKIN_TONE, "");
+  const name = raw
+    .trim()
+    .replace(/^:|:$/g, "")
+    .toLowerCase()
+    .replace(SKIN_TONE, "")
+    .replace(SKIN_TONE_MODIFIER, "");
   return aliases.canonical(name);
 }
 

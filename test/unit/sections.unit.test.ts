@@ -68,6 +68,15 @@ describe("parseEmojiOption", () => {
     expect(parseEmojiOption("star,,clap", aliases).sectionOf("clap")).toBe("thanks");
   });
 
+  it("reads an emoji typed with a skin tone as the emoji (👍🏽 is +1, as +1::skin-tone-4 is)", () => {
+    const map = parseEmojiOption("👍🏽,👏🏿=thanks", aliases);
+    expect(map.entries()).toEqual([
+      ["+1", "highlights"],
+      ["clap", "thanks"],
+    ]);
+    expect(map.sectionOf("+1::skin-tone-4")).toBe("highlights");
+  });
+
   it.each(["", " , ", "star=nowhere", "star=thanks=again", "=thanks", "a b", "star=thanks,star=challenges"])(
     "refuses %j",
     (value) => {
