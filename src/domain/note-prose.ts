@@ -221,8 +221,9 @@ function asSentence(text: string): string {
 
 /**
  * `doc` with each paragraph's `names` also listing, as one line, the author of every highlight it
- * cites: a summariser (an LLM above all) writes people's names into prose, and renderers must show
- * them as names there (issue 12: names are text). Names already listed stay, first. Pure.
+ * cites whose name its prose holds: a summariser (an LLM above all) writes people's names into
+ * prose, and renderers must show them as names there (issue 12: names are text). Names already
+ * listed stay, first. Pure.
  */
 export function namesOfCited(doc: WeeknoteDocument, highlights: readonly NamedHighlight[]): WeeknoteDocument {
   const authorOf = new Map(highlights.map((h) => [h.id, oneLine(h.authorName)]));
@@ -234,7 +235,11 @@ export function namesOfCited(doc: WeeknoteDocument, highlights: readonly NamedHi
         : {
             ...section,
             paragraphs: section.paragraphs.map((paragraph) => {
-              const cited = paragraph.highlightIds.map((id) => authorOf.get(id) ?? "");
+              // Only names the prose holds: a name it shortened (`Sam (she/her)` written `Sam`)
+              // is not in it, and listing it would only repeat the person.
+              const cited = paragraph.highlightIds
+                .map((id) => authorOf.get(id) ?? "")
+                .filter((name) => oneLine(paragraph.text).includes(name));
               const names = [...new Set([...(paragraph.names ?? []), ...cited])].filter((n) => n !== "");
               return names.length > 0 ? { ...paragraph, names } : paragraph;
             }),

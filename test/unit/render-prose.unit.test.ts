@@ -442,11 +442,27 @@ describe("names in prose (issue 12: names are text)", () => {
       {
         text: "www.evil.example shipped it.",
         highlightIds: ["h1", "h2"],
-        names: ["www.evil.example", "Bo B"],
+        // Bo B is cited but not named in the prose: not listed.
+        names: ["www.evil.example"],
       },
       { text: "Ann wrote: done.", highlightIds: ["h3"], names: ["Ann"] },
     ]);
     expect(renderMarkdown(named)).toContain("**Bins.** www\\.evil\\.example shipped it.");
+  });
+
+  it("does not list a cited author's full display name beside the shorter name the prose uses", () => {
+    const doc = prose({
+      sections: [
+        {
+          section: "highlights",
+          heading: "Bins",
+          paragraphs: [{ text: "On Monday, Aisha wrote: done.", highlightIds: ["h1"], names: ["Aisha"] }],
+          items: [],
+        },
+      ],
+    });
+    const named = namesOfCited(doc, [{ id: "h1", authorName: "Aisha (she/her)" }]);
+    expect(named.sections[0]?.paragraphs?.[0]?.names).toEqual(["Aisha"]);
   });
 });
 
