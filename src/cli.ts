@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { machineTimeZone } from "../adapters/clock/machine-time-zone.ts";
 import { systemClock } from "../adapters/clock/system-clock.ts";
 import { slackEmojiAliases } from "../adapters/emoji/aliases.ts";
+import { prepareDataDir, prepareOutput, writeOutput } from "../adapters/fs/cli-files.ts";
 import { refuseOverwrite, refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
 import { createPinoLogger, type LogLevel } from "../adapters/logger/pino-logger.ts";
 import { maskSettingValues } from "../adapters/logger/scrub.ts";
@@ -23,7 +24,6 @@ import {
 } from "../adapters/teams/manifest.ts";
 import { createCompileWeeknote } from "./app/compile-weeknote.ts";
 import { compileTeam, parseSeriesOption } from "./cli-compile-team.ts";
-import { prepareDataDir, prepareOutput, writeOutput } from "./cli-files.ts";
 import { CONFIG_KEYS, LOG_LEVELS, loadConfig, secretSettings } from "./config.ts";
 import { LLM_CONFIG_KEYS, loadSummariserConfig } from "./config-llm.ts";
 import { PUBLISH_CONFIG_KEYS } from "./config-publish.ts";

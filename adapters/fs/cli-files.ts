@@ -6,8 +6,8 @@
 import { constants } from "node:fs";
 import { access, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileProblem, makeDirectory, refuseVirtualFileSystem } from "../adapters/fs/safe-paths.ts";
-import { BotError } from "./domain/errors.ts";
+import { BotError } from "../../src/domain/errors.ts";
+import { fileProblem, makeDirectory, refuseVirtualFileSystem } from "./safe-paths.ts";
 
 /**
  * Makes sure `target` can be written before anything is read or stored: makes its folder (and
