@@ -23,10 +23,14 @@ export function groupWeight(group: TopicGroup): number {
  * highlight with the first subject noun it shares with another highlight; the rest alone. Groups
  * come heaviest first (ties: earliest first). Deterministic for a given order of `items`.
  */
-export function groupByTopic(items: readonly ReadHighlight[]): TopicGroup[] {
+export function groupByTopic(
+  items: readonly ReadHighlight[],
+  /** The subject words of an item: by default its reading's lemmas; the summariser passes those of its quote. */
+  lemmasOf: (item: ReadHighlight) => ReadonlySet<string> = (item) => item.reading.lemmas,
+): TopicGroup[] {
   const df = new Map<string, { count: number; weight: number }>();
   for (const item of items) {
-    for (const lemma of item.reading.lemmas) {
+    for (const lemma of lemmasOf(item)) {
       const entry = df.get(lemma) ?? { count: 0, weight: 0 };
       entry.count += 1;
       entry.weight += item.taggers;
@@ -45,23 +49,34 @@ export function groupByTopic(items: readonly ReadHighlight[]): TopicGroup[] {
     const thread = h.threadId ?? h.messageId;
     const threadKey = thread === undefined ? undefined : `${h.conversationId}/${thread}`;
     const inThread = threadKey === undefined ? undefined : byThread.get(threadKey);
-    const seed = seeds.find((s) => item.reading.lemmas.has(s));
-    const bySubject = seed === undefined ? undefined : bySeed.get(seed);
+    const own = lemmasOf(item);
+    const itemSeeds = seeds.filter((s) => own.has(s));
     // One shared noun joins messages of one channel; across channels they must share two.
-    const related = bySubject?.members.some(
-      (m) => m.highlight.conversationId === h.conversationId || sharedLemmas(m, item) >= 2,
-    );
-    const group = inThread ?? (related ? bySubject : undefined);
+    const related = (g: TopicGroup) =>
+      g.members.some(
+        (m) => m.highlight.conversationId === h.conversationId || sharedLemmas(lemmasOf(m), own) >= 2,
+      );
+    let bySubject: TopicGroup | undefined;
+    for (const s of itemSeeds) {
+      const g = bySeed.get(s);
+      if (g && related(g)) {
+        bySubject = g;
+        break;
+      }
+    }
+    const group = inThread ?? bySubject;
     if (group) {
       group.members.push(item);
     } else {
-      const made: TopicGroup = { seed, members: [item] };
-      groups.push(made);
-      if (seed !== undefined && !bySeed.has(seed)) {
-        bySeed.set(seed, made);
-      }
+      groups.push({ seed: itemSeeds[0], members: [item] });
     }
     const owner = group ?? groups.at(-1);
+    // A message that joined by its thread brings its subjects: later messages about them join too.
+    for (const s of itemSeeds) {
+      if (owner && !bySeed.has(s)) {
+        bySeed.set(s, owner);
+      }
+    }
     if (threadKey !== undefined && owner && !byThread.has(threadKey)) {
       byThread.set(threadKey, owner);
     }
@@ -72,10 +87,10 @@ export function groupByTopic(items: readonly ReadHighlight[]): TopicGroup[] {
     .map(({ g }) => g);
 }
 
-function sharedLemmas(a: ReadHighlight, b: ReadHighlight): number {
+function sharedLemmas(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let n = 0;
-  for (const lemma of a.reading.lemmas) {
-    if (b.reading.lemmas.has(lemma)) {
+  for (const lemma of a) {
+    if (b.has(lemma)) {
       n += 1;
     }
   }
@@ -99,20 +114,31 @@ const WEEKDAY_OR_MONTH =
 const EVALUATIVE =
   /^(?:great|good|nice|big|huge|awesome|amazing|quick|short|little|lovely|brilliant|cool|super|best|whole)$/;
 const CJK_NOUN = /^[\p{Script=Han}\p{Script=Katakana}ー]{2,12}$/u;
-const LINKING = /^(?:on|at|in|of|for|to|by|from|with|the|a|an)$/;
+const LINKING = /^(?:on|at|in|of|for|to|by|from|with|about|as|into|over|the|a|an)$/;
+// "wiki as I'm": a pronoun or a contraction is not part of a theme.
+const CONTRACTION = /^(?:i|['’]?(?:m|re|ve|ll|d|t)|\p{L}+['’](?:m|re|ve|ll|d|t))$/iu;
+const THANKS_WORD = /^(?:thank|thanks|thankyou|thx|kudos|cheers|shout-?out|diolch)$/i;
 const GENERIC_HEAD =
-  /^(?:time|times|thing|things|way|ways|job|lot|lots|bit|day|days|week|weeks|part|kind|sort|stuff|point|everyone|folks|people|today|question|idea|work)$/;
+  /^(?:time|times|thing|things|way|ways|job|lot|lots|bit|day|days|week|weeks|part|kind|sort|stuff|point|everyone|folks|people|today|question|idea|work|org|thing|stuff)$/;
 
 /**
  * The key phrase of a group, or undefined when its messages share no phrase that may be a theme:
  * the phrase most of its members use (ties: the one holding the group's noun, then the shorter,
  * then the earliest), shaped as a theme (see shapePhrase).
  */
-export function themeOf(group: TopicGroup, limits: ThemeLimits): string | undefined {
-  const candidates = new Map<string, { phrase: string; members: number; first: number; seeded: boolean }>();
+export function themeOf(
+  group: TopicGroup,
+  limits: ThemeLimits,
+  /** The phrases of a member that may name it: by default its reading's; the summariser passes those of its quote. */
+  phrasesOf: (item: ReadHighlight) => readonly string[] = (item) => item.reading.phrases,
+): string | undefined {
+  const candidates = new Map<
+    string,
+    { phrase: string; members: number; first: number; seeded: boolean; position: number }
+  >();
   group.members.forEach((member, index) => {
     const seen = new Set<string>();
-    for (const raw of member.reading.phrases) {
+    for (const [position, raw] of phrasesOf(member).entries()) {
       const phrase = shapePhrase(raw, limits);
       if (phrase === undefined) {
         continue;
@@ -127,6 +153,7 @@ export function themeOf(group: TopicGroup, limits: ThemeLimits): string | undefi
         members: 0,
         first: index,
         seeded: group.seed !== undefined && key.includes(group.seed),
+        position,
       };
       entry.members += 1;
       candidates.set(key, entry);
@@ -143,8 +170,9 @@ export function themeOf(group: TopicGroup, limits: ThemeLimits): string | undefi
     (a, b) =>
       b.members - a.members ||
       Number(b.seeded) - Number(a.seeded) ||
-      words(a.phrase) - words(b.phrase) ||
       a.first - b.first ||
+      a.position - b.position ||
+      words(a.phrase) - words(b.phrase) ||
       (a.phrase < b.phrase ? -1 : 1),
   )[0];
   return best?.phrase;
@@ -185,7 +213,11 @@ export function shapePhrase(raw: string, limits: ThemeLimits): string | undefine
       tokens.pop();
     }
   }
-  while (tokens.length > 0 && EVALUATIVE.test(tokens[0]?.toLowerCase() ?? "")) {
+  // "stuff Grace", "great write-up": a general or praising word does not open a theme.
+  while (
+    tokens.length > 0 &&
+    (EVALUATIVE.test(tokens[0]?.toLowerCase() ?? "") || GENERIC_HEAD.test(tokens[0]?.toLowerCase() ?? ""))
+  ) {
     tokens.shift();
   }
   if (GENERIC_HEAD.test(tokens.at(-1)?.toLowerCase() ?? "")) {
@@ -195,11 +227,28 @@ export function shapePhrase(raw: string, limits: ThemeLimits): string | undefine
   if (last >= 0) {
     tokens[last] = (tokens[last] ?? "").replace(/['’]s$/u, "");
   }
-  if (tokens.length < 2 || tokens.length > 5 || tokens.some((t) => !/\p{L}/u.test(t))) {
+  if (
+    tokens.length < 2 ||
+    tokens.length > 5 ||
+    LINKING.test(tokens[0]?.toLowerCase() ?? "") ||
+    tokens.some(
+      (t) =>
+        !/\p{L}/u.test(t) ||
+        CONTRACTION.test(t) ||
+        THANKS_WORD.test(t) ||
+        (/^\p{Ll}{1,2}$/u.test(t) && !LINKING.test(t)) ||
+        limits.personWords.has(t.toLocaleLowerCase()),
+    )
+  ) {
     return undefined;
   }
+  // A name of several capitalised words with an acronym or initial in it ("R Development Guide")
+  // keeps all its capitals.
+  const properName =
+    tokens.every((t) => /^\p{Lu}/u.test(t)) &&
+    tokens.some((t) => /^\p{Lu}+$/u.test(t) || limits.names.has(t));
   const shaped = tokens
-    .map((t) => (/\p{Lu}.*\p{Lu}/u.test(t) || limits.names.has(t) ? t : t.toLocaleLowerCase()))
+    .map((t) => (properName || /\p{Lu}.*\p{Lu}/u.test(t) || limits.names.has(t) ? t : t.toLocaleLowerCase()))
     .join(" ");
   const lower = shaped.toLocaleLowerCase();
   if (limits.channels.has(lower) || lower.split(" ").every((w) => limits.personWords.has(w))) {

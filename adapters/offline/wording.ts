@@ -50,11 +50,19 @@ export function joinPhrases(phrases: readonly string[]): string {
 
 /**
  * A short title phrase from a message: its first clause (up to the first sentence mark, dash,
- * bracket or emoji), at most `maxWords` words (and 60 characters), without trailing punctuation.
+ * bracket or emoji), at most `maxWords` words (and 60 characters), without trailing punctuation
+ * or a word that only joins (`and`, `&`, `the`, `to`…): a phrase never ends mid-join.
  */
 export function themePhrase(text: string, maxWords = 8): string {
   const clause = text.split(/[.!?:;()\n—–。！？]|\s-\s|\p{Extended_Pictographic}/u)[0] ?? "";
-  const words = clause.trim().split(/\s+/).filter(Boolean);
-  const phrase = excerpt(words.slice(0, maxWords).join(" "), 60);
+  const words = clause.trim().split(/\s+/).filter(Boolean).slice(0, maxWords);
+  while (words.length > 1 && JOINING.test(words.at(-1) ?? "")) {
+    words.pop();
+  }
+  const phrase = excerpt(words.join(" "), 60);
   return phrase.replace(/[,…'"“”‘’]+$/u, "");
 }
+
+// Words a phrase cannot end on.
+const JOINING =
+  /^(?:&|\+|and|or|but|nor|so|the|a|an|of|to|in|on|at|for|with|by|from|as|our|my|your|their|its|is|are|was|were)$/i;

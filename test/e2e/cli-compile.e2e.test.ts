@@ -66,17 +66,17 @@ describe("weeknotes compile, the real binary", () => {
     // A prose note (issue 9): a title of theme phrases (none a channel's name), themed paragraphs
     // with bold lead-ins naming the people, no headed bullet parts, the tune once, an honest footer.
     expect(stdout.split("\n")[0]).toBe(
-      "# weeknotes 2026-W13 — bins beta — confirmation page — accessibility retest results — waste team",
+      "# weeknotes 2026-W13 — bins collection booking — Tamar Room — accessibility retest results — waste team",
     );
     expect(stdout).not.toMatch(/^## /m);
     expect(stdout).toContain(
-      "\n\n**Bins beta.** On Monday, Tom P wrote: Show and tell on Thursday, 2pm in the Tamar Room and on Teams.",
+      "\n\n**Bins collection booking.** On Tuesday, Marcus wrote: Date picker fix is merged and on staging. Niamh added: Decision: we're GO for beta.",
     );
     expect(stdout.match(/\*\*Tune of the week:\*\*/g)).toHaveLength(1);
     expect(stdout).toContain(
       "**Tune of the week:** 'Bin Day Morning' by The Kerbside Collective 🎶 (Marcus)\n",
     );
-    expect(stdout).toContain("from 17 highlights tagged in 2026-W13; cites 11 of 17");
+    expect(stdout).toContain("from 17 highlights tagged in 2026-W13; cites 13 of 17");
     expect(stdout).not.toMatch(/<!|<@|&amp;|&lt;/);
     expect(stderr).toBe("");
   });

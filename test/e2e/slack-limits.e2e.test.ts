@@ -160,8 +160,9 @@ describe("a busy week within Block Kit's limits (C8)", () => {
     expect([...citedIds(document), ...(document?.leftOut ?? []).map((l) => l.highlightId)].sort()).toEqual(
       [...all].sort(),
     );
+    // Its most salient whole sentence (figures, what was done), not its heading.
     const quote =
-      "On Monday, Bob wrote: Incident log of the bins outage. line 1: retried the booking API, 503 again, escalated to the supplier & waited.";
+      "On Monday, Bob wrote: Line 1: retried the booking API, 503 again, escalated to the supplier & waited.";
     expect(document?.sections.flatMap((s) => (s.paragraphs ?? []).map((p) => p.text))).toEqual([quote]);
     expect(
       HUGE.startsWith(
@@ -184,7 +185,7 @@ describe("a busy week within Block Kit's limits (C8)", () => {
       .map((b) => b.text?.text ?? "")
       .join("\n");
     expect(shown).toContain(
-      "On Monday, Bob wrote: Incident log of the bins outage. line 1: retried the booking API, 503 again, escalated to the supplier &amp; waited.",
+      "On Monday, Bob wrote: Line 1: retried the booking API, 503 again, escalated to the supplier &amp; waited.",
     );
     expect(shown).toContain("Another 60 tagged highlights are not in this note.");
     expect(shown).toContain("cites 1 of 61.");
