@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   type AckFn,
@@ -5,8 +6,8 @@ import {
   type Receiver,
   type ReceiverEvent,
   ReceiverMultipleAckError,
-  verifySlackRequest,
 } from "@slack/bolt";
+import { answeringRequest } from "../../src/app/yield.ts";
 import { BotError } from "../../src/domain/errors.ts";
 import type { Clock } from "../../src/ports/clock.ts";
 import type { Logger } from "../../src/ports/logger.ts";
@@ -23,6 +24,9 @@ export const SLACK_EVENTS_PATH = "/slack/events";
 
 /** Slack's replay window: a request timestamp further than this from now is refused. */
 const REPLAY_WINDOW_SECONDS = 5 * 60;
+
+/** The only version of Slack's request signatures: `v0=` and the hex HMAC-SHA256. */
+const SIGNATURE_VERSION = "v0=";
 
 /**
  * The lean path for hot events (slack-app.ts): given a verified, parsed request body and its
@@ -130,8 +134,8 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
     }
     if (!/^\d{1,12}$/.test(timestamp)) throw badSignature("X-Slack-Request-Timestamp is not a Unix time");
     const text = raw.toString("utf8");
-    // verifySlackRequest hashes a string; a body that is not valid UTF-8 would be altered by the
-    // decoding, so the hash would no longer cover the exact bytes received. Slack only sends UTF-8.
+    // The signature covers the bytes received; what is parsed is their decoding, so a body that
+    // is not valid UTF-8 (altered by the decoding) is refused. Slack only sends UTF-8.
     if (!Buffer.from(text, "utf8").equals(raw)) throw badSignature("the body is not valid UTF-8");
     const nowMilliseconds = clock.now();
     const timestampSeconds = Number(timestamp);
@@ -140,16 +144,21 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
     if (timestampSeconds - Math.floor(nowMilliseconds / 1000) > REPLAY_WINDOW_SECONDS) {
       throw badSignature("X-Slack-Request-Timestamp is more than 5 minutes in the future");
     }
-    try {
-      verifySlackRequest({
-        signingSecret,
-        body: text,
-        headers: { "x-slack-signature": signature, "x-slack-request-timestamp": timestampSeconds },
-        nowMilliseconds,
-      });
-    } catch (error) {
-      // Bolt's messages say which rule failed (stale, version, mismatch) and hold no secret.
-      throw badSignature(error instanceof Error ? error.message : String(error));
+    if (Math.floor(nowMilliseconds / 1000) - timestampSeconds > REPLAY_WINDOW_SECONDS) {
+      throw badSignature("X-Slack-Request-Timestamp is more than 5 minutes old");
+    }
+    if (!signature.startsWith(SIGNATURE_VERSION)) throw badSignature("unknown signature version");
+    // Slack's rule as Bolt's verifySlackRequest applies it, with one HMAC: Bolt's comparison
+    // (tsscmp) hashes both strings again under a fresh random key, two more HMACs and a random
+    // read per request, a tenth of an event's cost in the ack path. timingSafeEqual over
+    // equal-length buffers is as constant-time.
+    const expected = Buffer.from(
+      `${SIGNATURE_VERSION}${createHmac("sha256", signingSecret).update(`v0:${timestamp}:`).update(raw).digest("hex")}`,
+      "latin1",
+    );
+    const given = Buffer.from(signature, "latin1");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw badSignature("signature mismatch");
     }
     return text;
   }
@@ -223,6 +232,8 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
   const handler: RouteHandler = {
     methods: ["POST"],
     async handle(request, response) {
+      // Background work (the inbox worker, the sweep) gives way while requests wait for answers.
+      const answered = answeringRequest();
       try {
         await receive(request, response);
       } catch (error) {
@@ -231,6 +242,8 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
         if (status >= 500) logger.error(describeError(error), "Slack request failed");
         else logger.warn({ status, ...describeError(error) }, "Slack request refused");
         if (!response.headersSent) sendStatus(response, status);
+      } finally {
+        answered();
       }
     },
   };

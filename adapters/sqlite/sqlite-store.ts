@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { BotError, isBotError } from "../../src/domain/errors.ts";
@@ -42,11 +43,24 @@ export interface SqliteStoreOptions {
    * tries. Opening (journal mode, migrations) waits as SQLite does, up to the same time.
    */
   readonly busyTimeoutMs?: number;
+  /**
+   * Makes the write-ahead log durable after recorded events were committed (see SqliteStore,
+   * "Group commit"); resolves once it is on disk, rejects when it cannot be. Default: `fsync` of
+   * the `-wal` file through a handle kept open. Tests pass their own to hold or fail the sync.
+   */
+  readonly syncWal?: (walPath: string) => Promise<void>;
 }
 
 /** A write whose durability comes from an earlier synced inbox row (see SqliteStore, "Durability"). */
 const RELAXED = "relaxed";
 type Durability = "full" | typeof RELAXED;
+
+/**
+ * WAL syncs of recorded events running at once. A sync covers every commit made before it began,
+ * so a turn committed while one runs starts its own rather than waiting for it to end (halving
+ * its wait on a slow disk); beyond a few they only queue in libuv's thread pool (4 threads).
+ */
+const SYNCS_IN_FLIGHT = 2;
 
 /** Longest pause between two tries of a call refused because another connection holds the lock, ms. */
 const MAX_BUSY_PAUSE_MS = 50;
@@ -89,9 +103,16 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * `busyTimeoutMs` has passed; meanwhile the process keeps answering.
  *
  * **Group commit.** recordEvent calls made in the same event-loop turn are written in one
- * transaction at the end of that turn (setImmediate), with `synchronous = FULL`: one WAL sync for
- * all of them, and none of them resolves before that sync, so each is still acknowledged only once
- * durable (SPEC §4).
+ * transaction at the end of that turn (setImmediate), and none of them resolves before the WAL
+ * holding it is synced to disk, so each is still acknowledged only once durable (SPEC §4). The
+ * commit itself runs with `synchronous = NORMAL` and the sync is an asynchronous `fsync` of the
+ * `-wal` file on libuv's thread pool: exactly the sync SQLite's FULL commit would make (the whole
+ * WAL, every earlier frame with it), but the event loop keeps parsing and answering meanwhile
+ * (a FULL commit held it about 0.6 ms, most of a recorded event's cost). One sync runs at a time;
+ * the turns committed while it runs share the next one. SQLite never deletes the WAL while this
+ * connection is open, and a checkpoint syncs the WAL before it copies it and the database file
+ * before the WAL is reused, so a committed frame is never moved out of the file the sync covers
+ * without being synced. A database in memory has no WAL: its records commit FULL as before.
  *
  * **Durability of the worker's own writes.** claimEvents, finishEvent and the capture writes
  * (addTag, removeTag, updateHighlightText, removeHighlight) commit with `synchronous = NORMAL`: no
@@ -99,16 +120,33 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * the pages), and a power cut can only lose a *suffix* of the WAL, because SQLite's recovery stops
  * at the first frame whose cumulative checksum fails. So if a worker write is lost, the worker's
  * later `finishEvent(done)` is lost with it, the inbox row (synced when recorded) is pending again,
- * and the event is redone; every capture step is idempotent. Any later FULL commit (the next
- * recorded event, a draft, a decision) syncs the whole WAL, the earlier NORMAL frames with it, and
- * a checkpoint syncs the WAL before copying it. Writes that are acknowledged without an inbox row
- * behind them (drafts, decisions, leases, teams, installations) stay FULL.
+ * and the event is redone; every capture step is idempotent. Any later sync (of the next
+ * recorded events, a draft's or a decision's FULL commit) syncs the whole WAL, the earlier NORMAL
+ * frames with it, and a checkpoint syncs the WAL before copying it. Writes that are acknowledged without an inbox row
+ * behind them (drafts, decisions, teams, installations) stay FULL.
+ *
+ * **Leases** (acquire, renew, release) commit NORMAL too: a lease only keeps live processes from
+ * doing one job twice, and a power cut that loses one loses every later frame with it (a suffix),
+ * so what it fenced is lost too and its job simply runs again, as it would after the holder died.
+ * What a lease's holder does outside the database (posting a review, a reminder) is exposed to a
+ * power cut between the post and its FULL record either way. A synced lease write held the event
+ * loop for the WAL's fsync: four per drafted team, up to 90 ms each on a busy disk, in a sweep.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly busyTimeoutMs: number;
   /** recordEvent calls of this event-loop turn, written together by {@link flushRecords}. */
   private pendingRecords: PendingRecord[] = [];
+  /** The `-wal` file recorded events are synced through; undefined for a database in memory. */
+  private readonly walPath: string | undefined;
+  private readonly syncWal: (walPath: string) => Promise<void>;
+  private walHandle: Promise<FileHandle> | undefined;
+  /** Committed turns of records waiting for the next WAL sync, and the sync in progress. */
+  private unsynced: { answer(): void; fail(error: unknown): void }[] = [];
+  private readonly syncing = new Set<Promise<void>>();
+  /** Team lists read while the database's data_version was `version` (see listTeams). */
+  private teamLists: { version: number; lists: Map<string, readonly TeamSettings[]> } | undefined;
+  private readonly dataVersion: Database.Statement<[], number>;
   private readonly highlights: HighlightTable;
   private readonly weeknotes: WeeknoteTables;
   private readonly inbox: InboxTable;
@@ -133,6 +171,8 @@ export class SqliteStore implements Store {
       }
     }
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.walPath = memory || options.path === "" ? undefined : `${options.path}-wal`;
+    this.syncWal = options.syncWal ?? ((walPath) => this.fsyncWal(walPath));
     // Opening (the journal mode, the migrations) may wait for another process's lock as SQLite
     // does: nothing is served yet. Afterwards the busy timeout is 0: SQLite answers SQLITE_BUSY at
     // once and `run` waits on a timer instead.
@@ -154,6 +194,7 @@ export class SqliteStore implements Store {
       this.references = new ConversationReferenceTable(this.db);
       this.cursors = new CursorTable(this.db);
       this.retention = new RetentionQueries(this.db);
+      this.dataVersion = this.db.prepare<[], number>("PRAGMA data_version").pluck();
     } catch (error) {
       this.db.close();
       throw error;
@@ -233,7 +274,7 @@ export class SqliteStore implements Store {
     await this.run("record a published weeknote", () => this.weeknotes.setPublished(key, ref));
   }
 
-  /** Written with the other calls of this event-loop turn in one synced transaction (group commit). */
+  /** Written with the other calls of this event-loop turn in one transaction, answered once synced (group commit). */
   recordEvent(event: NewInboxEvent): Promise<"recorded" | "duplicate"> {
     return new Promise((resolve, reject) => {
       this.pendingRecords.push({ event, resolve, reject });
@@ -268,27 +309,55 @@ export class SqliteStore implements Store {
   }
 
   async createTeamIfAbsent(settings: TeamSettings): Promise<TeamSettings> {
-    return this.run("create a team", () => this.teams.createIfAbsent(settings));
+    try {
+      return await this.run("create a team", () => this.teams.createIfAbsent(settings));
+    } finally {
+      // After the write (a busy retry may wait on a timer, and a list read meanwhile is kept).
+      this.teamLists = undefined;
+    }
   }
 
   async saveTeam(settings: TeamSettings): Promise<void> {
-    await this.run("save a team", () => this.teams.save(settings));
+    try {
+      await this.run("save a team", () => this.teams.save(settings));
+    } finally {
+      this.teamLists = undefined;
+    }
   }
 
+  /**
+   * Read once per database version: capture asks for its workspace's teams on every reaction, and
+   * parsing a thousand teams' settings took about 5 ms each time. `PRAGMA data_version` changes
+   * whenever another connection (another process, a CLI) commits, and this connection's own team
+   * writes drop the lists, so a list is never older than the database. The settings objects are
+   * frozen and shared; each caller gets its own array.
+   */
   async listTeams(workspace?: string): Promise<TeamSettings[]> {
-    return this.run("list teams", () => this.teams.list(workspace));
+    return this.run("list teams", () => {
+      const version = this.dataVersion.get() as number;
+      if (this.teamLists?.version !== version) {
+        this.teamLists = { version, lists: new Map() };
+      }
+      const key = workspace === undefined ? "*" : `=${workspace}`;
+      let list = this.teamLists.lists.get(key);
+      if (list === undefined) {
+        list = this.teams.list(workspace).map((team) => Object.freeze(team));
+        this.teamLists.lists.set(key, list);
+      }
+      return [...list];
+    });
   }
 
   async acquireLease(name: string, holder: string, nowMs: number, ttlMs: number): Promise<Lease | undefined> {
-    return this.run("acquire a lease", () => this.leases.acquire(name, holder, nowMs, ttlMs));
+    return this.run("acquire a lease", () => this.leases.acquire(name, holder, nowMs, ttlMs), RELAXED);
   }
 
   async renewLease(lease: Fence, nowMs: number, ttlMs: number): Promise<Lease | undefined> {
-    return this.run("renew a lease", () => this.leases.renew(lease, nowMs, ttlMs));
+    return this.run("renew a lease", () => this.leases.renew(lease, nowMs, ttlMs), RELAXED);
   }
 
   async releaseLease(lease: Fence): Promise<void> {
-    await this.run("release a lease", () => this.leases.release(lease));
+    await this.run("release a lease", () => this.leases.release(lease), RELAXED);
   }
 
   async saveInstallation(installation: Installation): Promise<void> {
@@ -331,24 +400,94 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Records committed but not yet synced get their answer before the connection goes.
+    while (this.syncing.size > 0) {
+      await Promise.all(this.syncing);
+    }
+    const handle = this.walHandle;
+    this.walHandle = undefined;
+    await handle?.then((h) => h.close()).catch(() => undefined);
     if (this.db.open) {
       this.db.close();
     }
   }
 
-  /** Writes this turn's recordEvent calls in one transaction; each call gets its own answer. */
+  /**
+   * Writes this turn's recordEvent calls in one transaction; each call gets its own answer once
+   * the WAL holding them is synced (see the class's "Group commit").
+   */
   private async flushRecords(): Promise<void> {
     const batch = this.pendingRecords;
     this.pendingRecords = [];
+    let results: ("recorded" | "duplicate" | Error)[];
     try {
-      const results = await this.run("record events", () => this.inbox.recordAll(batch.map((p) => p.event)));
+      results = await this.run(
+        "record events",
+        () => this.inbox.recordAll(batch.map((p) => p.event)),
+        this.walPath === undefined ? "full" : RELAXED,
+      );
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    const answer = () =>
       batch.forEach((pending, i) => {
         const result = results[i];
         if (result instanceof Error) pending.reject(result);
         else pending.resolve(result ?? "duplicate");
       });
+    if (this.walPath === undefined) {
+      answer();
+      return;
+    }
+    this.unsynced.push({
+      answer,
+      fail: (error) => {
+        for (const pending of batch) pending.reject(error);
+      },
+    });
+    this.startSync(this.walPath);
+  }
+
+  /** Syncs the WAL for every committed turn waiting, unless a sync runs (its end starts the next). */
+  private startSync(walPath: string): void {
+    if (this.syncing.size >= SYNCS_IN_FLIGHT || this.unsynced.length === 0) {
+      return;
+    }
+    const group = this.unsynced;
+    this.unsynced = [];
+    const sync: Promise<void> = this.syncWal(walPath)
+      .then(
+        () => {
+          for (const turn of group) turn.answer();
+        },
+        (error: unknown) => {
+          const failure = new BotError(
+            "store.unavailable",
+            "Cannot record events: the database's write-ahead log could not be synced to disk",
+            { cause: error },
+          );
+          for (const turn of group) turn.fail(failure);
+        },
+      )
+      .finally(() => {
+        this.syncing.delete(sync);
+        this.startSync(walPath);
+      });
+    this.syncing.add(sync);
+  }
+
+  /** `fsync` of the WAL through a handle opened at the first sync and kept until close(). */
+  private async fsyncWal(walPath: string): Promise<void> {
+    this.walHandle ??= open(walPath, "r");
+    const handle = this.walHandle;
+    try {
+      await (await handle).sync();
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      // A handle that could not be opened (or went bad) is opened afresh at the next sync.
+      if (this.walHandle === handle) this.walHandle = undefined;
+      await handle.then((h) => h.close()).catch(() => undefined);
+      throw error;
     }
   }
 

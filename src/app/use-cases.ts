@@ -24,6 +24,7 @@ import { createRequestDraft, type RequestDraft } from "./request-draft.ts";
 import { createRetentionJob, type RetentionJob } from "./retention.ts";
 import { createScheduleRunner, type ScheduleRunner } from "./run-schedule.ts";
 import { createTeamDirectory, type TeamDirectory } from "./teams.ts";
+import { yieldToEventLoop } from "./yield.ts";
 
 /** What every platform adapter is handed: the use cases its listeners translate to. */
 export interface UseCases {
@@ -121,6 +122,9 @@ export function createCore(deps: CoreDeps): Core {
     }
     if (options?.settleInbox) {
       await worker?.kick();
+      // Every draft of a sweep waits for the same round: each goes on in a turn of its own
+      // (yield.ts), not all of them in the microtasks of the round's end.
+      await yieldToEventLoop(deps.timers);
     }
     return drafter(team, window, options);
   };

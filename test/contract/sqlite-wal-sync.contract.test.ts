@@ -1,0 +1,173 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  openSqliteStore,
+  type SqliteStore,
+  type SqliteStoreOptions,
+} from "../../adapters/sqlite/sqlite-store.ts";
+import { isBotError } from "../../src/domain/errors.ts";
+import { defaultTeamSettings } from "../../src/domain/team.ts";
+
+// Issue 10 items 9 and 13: a recorded event is answered only once the WAL holding it is synced,
+// and the sync runs off the event loop (an fsync on libuv's thread pool) instead of inside a FULL
+// commit. And capture's per-reaction team list is read once per database version.
+
+let dir: string;
+const opened: SqliteStore[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "weeknotes-wal-sync-"));
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+function open(options: Partial<SqliteStoreOptions> = {}): { store: SqliteStore; path: string } {
+  const path = join(dir, "weeknotes.db");
+  const store = openSqliteStore({ path, ...options });
+  opened.push(store);
+  return { store, path };
+}
+
+const event = (i: number) => ({
+  workspace: "T0001",
+  eventId: `Ev${String(i).padStart(3, "0")}`,
+  kind: "tag_added",
+  payload: { i },
+  correlationId: `c${i}`,
+  receivedAtMs: 1_700_000_000_000 + i,
+});
+
+function rowsIn(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return Number(db.prepare("SELECT count(*) FROM inbox_events").pluck().get());
+  } finally {
+    db.close();
+  }
+}
+
+/** A syncWal the test finishes by hand; `calls` lists the paths it was asked to sync. */
+function heldSync() {
+  const calls: string[] = [];
+  const pending: { resolve(): void; reject(error: Error): void }[] = [];
+  return {
+    calls,
+    syncWal: (walPath: string) =>
+      new Promise<void>((resolve, reject) => {
+        calls.push(walPath);
+        pending.push({ resolve, reject });
+      }),
+    finishNext: () => pending.shift()?.resolve(),
+    failNext: (error: Error) => pending.shift()?.reject(error),
+  };
+}
+
+/** Lets setImmediate callbacks and the promise reactions they start run. */
+const turns = async (count: number) => {
+  for (let i = 0; i < count; i += 1) await new Promise((resume) => setImmediate(resume));
+};
+
+describe("SQLite inbox: answered only once the WAL is synced", () => {
+  it("a committed record is not answered until the sync of its WAL ends", async () => {
+    const sync = heldSync();
+    const { store, path } = open({ syncWal: sync.syncWal });
+    let answered: string | undefined;
+    const recorded = store.recordEvent(event(1)).then((result) => {
+      answered = result;
+    });
+    await turns(3);
+    // Committed (another connection sees it) and the sync asked for, but not answered.
+    expect(rowsIn(path)).toBe(1);
+    expect(sync.calls).toEqual([`${path}-wal`]);
+    expect(answered).toBeUndefined();
+    sync.finishNext();
+    await recorded;
+    expect(answered).toBe("recorded");
+  });
+
+  it("a failed sync refuses the records it covered with store.unavailable; the next sync answers the next", async () => {
+    const sync = heldSync();
+    const { store } = open({ syncWal: sync.syncWal });
+    const first = store.recordEvent(event(1));
+    await turns(3);
+    sync.failNext(new Error("EIO: i/o error, fsync"));
+    const refused = await first.catch((error: unknown) => error);
+    expect(isBotError(refused, "store.unavailable")).toBe(true);
+    const second = store.recordEvent(event(2));
+    await turns(3);
+    sync.finishNext();
+    expect(await second).toBe("recorded");
+  });
+
+  it("turns committed while syncs run wait for a sync that began after their commit", async () => {
+    const sync = heldSync();
+    const { store } = open({ syncWal: sync.syncWal });
+    const results: string[] = [];
+    const record = (i: number) => store.recordEvent(event(i)).then((r) => results.push(`${i}:${r}`));
+    const one = record(1);
+    await turns(3);
+    const two = record(2);
+    await turns(3);
+    const three = record(3);
+    await turns(3);
+    // Two syncs run at once; the third turn waits for a place, so its sync starts after its commit.
+    expect(sync.calls).toHaveLength(2);
+    sync.finishNext();
+    await one;
+    expect(results).toEqual(["1:recorded"]);
+    await turns(3);
+    expect(sync.calls).toHaveLength(3);
+    sync.finishNext();
+    await two;
+    sync.finishNext();
+    await three;
+    expect(results).toEqual(["1:recorded", "2:recorded", "3:recorded"]);
+  });
+
+  it("with the real fsync, records are answered and close() waits for syncs in progress", async () => {
+    const { store, path } = open();
+    const calls = Array.from({ length: 5 }, (_, i) => store.recordEvent(event(i)));
+    expect(await Promise.all(calls)).toEqual(Array(5).fill("recorded"));
+    const late = store.recordEvent(event(9));
+    await turns(2);
+    await store.close();
+    expect(await late).toBe("recorded");
+    expect(rowsIn(path)).toBe(6);
+  });
+});
+
+describe("SQLite teams: one read per database version", () => {
+  const team = (key: string, name: string) => ({
+    ...defaultTeamSettings("slack", "T0001", "Europe/London", 0),
+    team: key,
+    name,
+  });
+
+  it("another connection's team write is seen by the next list", async () => {
+    const { store, path } = open();
+    await store.createTeamIfAbsent(team("alpha", "Alpha"));
+    expect((await store.listTeams("T0001")).map((t) => t.name)).toEqual(["Alpha"]);
+    const other = openSqliteStore({ path });
+    opened.push(other);
+    await other.createTeamIfAbsent(team("beta", "Beta"));
+    await other.saveTeam(team("alpha", "Alpha renamed"));
+    expect((await store.listTeams("T0001")).map((t) => t.name)).toEqual(["Alpha renamed", "Beta"]);
+    expect((await store.listTeams()).map((t) => t.name)).toEqual(["Alpha renamed", "Beta"]);
+  });
+
+  it("its own writes are seen at once, and each caller gets an array of its own", async () => {
+    const { store } = open();
+    await store.createTeamIfAbsent(team("alpha", "Alpha"));
+    const first = await store.listTeams("T0001");
+    first.pop();
+    expect((await store.listTeams("T0001")).map((t) => t.name)).toEqual(["Alpha"]);
+    await store.saveTeam(team("alpha", "Alpha renamed"));
+    expect((await store.listTeams("T0001")).map((t) => t.name)).toEqual(["Alpha renamed"]);
+    expect((await store.listTeams("T0002")).map((t) => t.name)).toEqual([]);
+  });
+});
