@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { isBotError } from "../../src/domain/errors.ts";
+import { inboxEvent, inboxRows } from "../support/sqlite-inbox.ts";
 
 // Issue 10 item 13: recordEvent calls made in the same event-loop turn are written in one
 // transaction (one commit, one WAL sync), and none resolves before that commit: each is still
@@ -28,25 +29,6 @@ function open(name = "weeknotes.db"): { store: SqliteStore; path: string } {
   return { store, path };
 }
 
-const event = (i: number, payload: unknown = { i }) => ({
-  workspace: "T0001",
-  eventId: `Ev${String(i).padStart(3, "0")}`,
-  kind: "tag_added",
-  payload,
-  correlationId: `c${i}`,
-  receivedAtMs: 1_700_000_000_000 + i,
-});
-
-/** Rows in the inbox, read by a connection of the test's own. */
-function rowsIn(path: string): number {
-  const db = new Database(path, { readonly: true });
-  try {
-    return Number(db.prepare("SELECT count(*) FROM inbox_events").pluck().get());
-  } finally {
-    db.close();
-  }
-}
-
 /** Frames in the WAL file (each commit appends the pages it changed); checkpoints it, so call it last. */
 function walFrames(path: string): number {
   const db = new Database(path);
@@ -61,10 +43,10 @@ function walFrames(path: string): number {
 describe("SQLite inbox: group commit", () => {
   it("records made in one turn are all committed when the first of them resolves", async () => {
     const { store, path } = open();
-    const calls = Array.from({ length: 20 }, (_, i) => store.recordEvent(event(i)));
+    const calls = Array.from({ length: 20 }, (_, i) => store.recordEvent(inboxEvent(i)));
     // Nothing is written during the turn that made the calls.
-    expect(rowsIn(path)).toBe(0);
-    const seenAtFirst = await calls[0]?.then(() => rowsIn(path));
+    expect(inboxRows(path)).toBe(0);
+    const seenAtFirst = await calls[0]?.then(() => inboxRows(path));
     expect(seenAtFirst).toBe(20);
     expect(await Promise.all(calls)).toEqual(Array(20).fill("recorded"));
   });
@@ -73,9 +55,9 @@ describe("SQLite inbox: group commit", () => {
     const together = open("together.db");
     const apart = open("apart.db");
     // Both files are the same after opening (the migrations); nothing checkpoints them meanwhile.
-    await Promise.all(Array.from({ length: 20 }, (_, i) => together.store.recordEvent(event(i))));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => together.store.recordEvent(inboxEvent(i))));
     for (let i = 0; i < 20; i += 1) {
-      await apart.store.recordEvent(event(i));
+      await apart.store.recordEvent(inboxEvent(i));
     }
     const oneCommit = walFrames(together.path);
     const twentyCommits = walFrames(apart.path);
@@ -87,17 +69,17 @@ describe("SQLite inbox: group commit", () => {
   it("a repeat within the turn is a duplicate, and an invalid record is refused alone", async () => {
     const { store, path } = open();
     const [first, repeat, invalid, other] = await Promise.allSettled([
-      store.recordEvent(event(1)),
-      store.recordEvent(event(1)),
-      store.recordEvent(event(2, { bad: 10n })),
-      store.recordEvent(event(3)),
+      store.recordEvent(inboxEvent(1)),
+      store.recordEvent(inboxEvent(1)),
+      store.recordEvent(inboxEvent(2, { bad: 10n })),
+      store.recordEvent(inboxEvent(3)),
     ]);
     expect(first).toEqual({ status: "fulfilled", value: "recorded" });
     expect(repeat).toEqual({ status: "fulfilled", value: "duplicate" });
     expect(invalid?.status).toBe("rejected");
     expect(isBotError((invalid as PromiseRejectedResult).reason, "store.invalid")).toBe(true);
     expect(other).toEqual({ status: "fulfilled", value: "recorded" });
-    expect(rowsIn(path)).toBe(2);
+    expect(inboxRows(path)).toBe(2);
   });
 
   it("when the database refuses the turn's transaction, every record of it is refused and none written", async () => {
@@ -106,10 +88,10 @@ describe("SQLite inbox: group commit", () => {
     db.exec(`CREATE TRIGGER refuse_third BEFORE INSERT ON inbox_events WHEN NEW.event_id = 'Ev003'
       BEGIN SELECT RAISE(ABORT, 'refused'); END`);
     db.close();
-    const results = await Promise.allSettled([1, 2, 3, 4].map((i) => store.recordEvent(event(i))));
+    const results = await Promise.allSettled([1, 2, 3, 4].map((i) => store.recordEvent(inboxEvent(i))));
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
     expect(isBotError((results[0] as PromiseRejectedResult).reason)).toBe(true);
-    expect(rowsIn(path)).toBe(0);
+    expect(inboxRows(path)).toBe(0);
   });
 
   it("the worker's writes leave the connection syncing every commit again (synchronous = FULL), even when one fails", async () => {
@@ -117,7 +99,7 @@ describe("SQLite inbox: group commit", () => {
     const sync = () =>
       (store as unknown as { db: Database.Database }).db.pragma("synchronous", { simple: true });
     expect(sync()).toBe(2);
-    await store.recordEvent(event(1));
+    await store.recordEvent(inboxEvent(1));
     const [claimed] = await store.claimEvents({
       nowMs: 1_800_000_000_000,
       limit: 5,

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   openSqliteStore,
@@ -10,6 +9,7 @@ import {
 } from "../../adapters/sqlite/sqlite-store.ts";
 import { isBotError } from "../../src/domain/errors.ts";
 import { defaultTeamSettings } from "../../src/domain/team.ts";
+import { inboxEvent, inboxRows } from "../support/sqlite-inbox.ts";
 
 // Issue 10 items 9 and 13: a recorded event is answered only once the WAL holding it is synced,
 // and the sync runs off the event loop (an fsync on libuv's thread pool) instead of inside a FULL
@@ -31,24 +31,6 @@ function open(options: Partial<SqliteStoreOptions> = {}): { store: SqliteStore; 
   const store = openSqliteStore({ path, ...options });
   opened.push(store);
   return { store, path };
-}
-
-const event = (i: number) => ({
-  workspace: "T0001",
-  eventId: `Ev${String(i).padStart(3, "0")}`,
-  kind: "tag_added",
-  payload: { i },
-  correlationId: `c${i}`,
-  receivedAtMs: 1_700_000_000_000 + i,
-});
-
-function rowsIn(path: string): number {
-  const db = new Database(path, { readonly: true });
-  try {
-    return Number(db.prepare("SELECT count(*) FROM inbox_events").pluck().get());
-  } finally {
-    db.close();
-  }
 }
 
 /** A syncWal the test finishes by hand; `calls` lists the paths it was asked to sync. */
@@ -77,12 +59,12 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
     const sync = heldSync();
     const { store, path } = open({ syncWal: sync.syncWal });
     let answered: string | undefined;
-    const recorded = store.recordEvent(event(1)).then((result) => {
+    const recorded = store.recordEvent(inboxEvent(1)).then((result) => {
       answered = result;
     });
     await turns(3);
     // Committed (another connection sees it) and the sync asked for, but not answered.
-    expect(rowsIn(path)).toBe(1);
+    expect(inboxRows(path)).toBe(1);
     expect(sync.calls).toEqual([`${path}-wal`]);
     expect(answered).toBeUndefined();
     sync.finishNext();
@@ -93,12 +75,12 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
   it("a failed sync refuses the records it covered with store.unavailable; the next sync answers the next", async () => {
     const sync = heldSync();
     const { store } = open({ syncWal: sync.syncWal });
-    const first = store.recordEvent(event(1));
+    const first = store.recordEvent(inboxEvent(1));
     await turns(3);
     sync.failNext(new Error("EIO: i/o error, fsync"));
     const refused = await first.catch((error: unknown) => error);
     expect(isBotError(refused, "store.unavailable")).toBe(true);
-    const second = store.recordEvent(event(2));
+    const second = store.recordEvent(inboxEvent(2));
     await turns(3);
     sync.finishNext();
     expect(await second).toBe("recorded");
@@ -108,7 +90,7 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
     const sync = heldSync();
     const { store } = open({ syncWal: sync.syncWal });
     const results: string[] = [];
-    const record = (i: number) => store.recordEvent(event(i)).then((r) => results.push(`${i}:${r}`));
+    const record = (i: number) => store.recordEvent(inboxEvent(i)).then((r) => results.push(`${i}:${r}`));
     const one = record(1);
     await turns(3);
     const two = record(2);
@@ -131,13 +113,13 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
 
   it("with the real fsync, records are answered and close() waits for syncs in progress", async () => {
     const { store, path } = open();
-    const calls = Array.from({ length: 5 }, (_, i) => store.recordEvent(event(i)));
+    const calls = Array.from({ length: 5 }, (_, i) => store.recordEvent(inboxEvent(i)));
     expect(await Promise.all(calls)).toEqual(Array(5).fill("recorded"));
-    const late = store.recordEvent(event(9));
+    const late = store.recordEvent(inboxEvent(9));
     await turns(2);
     await store.close();
     expect(await late).toBe("recorded");
-    expect(rowsIn(path)).toBe(6);
+    expect(inboxRows(path)).toBe(6);
   });
 });
 
