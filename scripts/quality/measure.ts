@@ -1,6 +1,6 @@
 import { fleschKincaid } from "flesch-kincaid";
 import MarkdownIt from "markdown-it";
-import { syllable } from "syllable";
+import { readingCounts } from "../../adapters/offline/reading-grade.ts";
 import { MAX_NOTE_LINES, MAX_NOTE_WORDS } from "../../src/domain/note-budget.ts";
 import { renderMarkdown } from "../../src/domain/render-markdown.ts";
 import type { WeeknoteDocument } from "../../src/domain/weeknote.ts";
@@ -57,7 +57,6 @@ const markdownIt = new MarkdownIt({ html: false, linkify: false });
 const URL = /\b(?:https?|ftp|mailto):[^\s<>()]*[^\s<>().,;:!?'"]/giu;
 const FILE_NAME =
   /\S+\.(?:png|jpe?g|gif|webp|heic|svg|pdf|docx?|xlsx?|pptx?|csv|zip|txt|md|mp[34]|mov|key)\b/giu;
-const LATIN_LETTER = /\p{Script=Latin}/u;
 
 /** The figures of one compiled note. Pure. */
 export function measureNote(note: CompiledNote): NoteQuality {
@@ -251,35 +250,15 @@ function channelThemes(doc: WeeknoteDocument, channels: readonly string[]): stri
   return [...new Set(found)];
 }
 
-/** Flesch–Kincaid grade over `texts`, each its own run of sentences; see NoteQuality.fkGrade. */
+/**
+ * Flesch–Kincaid grade over `texts`, each its own run of sentences; see NoteQuality.fkGrade. The
+ * counts are the summariser's own (readingCounts, so its estimate and this report agree); the
+ * formula is the `flesch-kincaid` package's.
+ */
 export function fkGrade(texts: readonly string[]): number | undefined {
-  const sentences = new Intl.Segmenter("en", { granularity: "sentence" });
-  const wordsOf = new Intl.Segmenter("en", { granularity: "word" });
-  let sentence = 0;
-  let word = 0;
-  let latin = 0;
-  let syllables = 0;
-  for (const text of texts) {
-    for (const { segment } of sentences.segment(text.replace(URL, " "))) {
-      let inSentence = 0;
-      for (const w of wordsOf.segment(segment)) {
-        if (!w.isWordLike) continue;
-        inSentence += 1;
-        if (LATIN_LETTER.test(w.segment)) {
-          latin += 1;
-          syllables += Math.max(1, syllable(w.segment));
-        } else {
-          syllables += 1;
-        }
-      }
-      if (inSentence > 0) {
-        sentence += 1;
-        word += inSentence;
-      }
-    }
-  }
-  if (word === 0 || latin * 2 < word) {
+  const { sentences, words, syllables, latin } = readingCounts(texts);
+  if (words === 0 || latin * 2 < words) {
     return undefined;
   }
-  return fleschKincaid({ sentence, word, syllable: syllables });
+  return fleschKincaid({ sentence: sentences, word: words, syllable: syllables });
 }
