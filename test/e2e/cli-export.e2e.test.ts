@@ -258,6 +258,29 @@ describe("weeknotes export", () => {
     expect((await readdir(dataDir)).sort()).toEqual(before);
   });
 
+  it("goes on updating a blog it wrote before its files said so", async () => {
+    const old = join(dir, "older-blog");
+    expect((await runCli(["export", "--out", old, "--data-dir", dataDir])).code).toBe(0);
+    // As the first blog-writing version left them: no generator line or meta (its feed
+    // already named its generator).
+    for (const name of await readdir(old)) {
+      const text = await readFile(join(old, name), "utf8");
+      await writeFile(
+        join(old, name),
+        text
+          .replace(/^generator: weeknotes\n/m, "")
+          .replace('<meta name="generator" content="weeknotes">\n', ""),
+      );
+    }
+    const again = await runCli(["export", "--out", old, "--data-dir", dataDir]);
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    expect(await readFile(join(old, "index.html"), "utf8")).toContain(
+      '<meta name="generator" content="weeknotes">',
+    );
+    expect(await readFile(join(old, "2026-W13.md"), "utf8")).toMatch(/^generator: weeknotes$/m);
+  });
+
   it("says what is wrong: an unknown team, a missing database, a bad format", async () => {
     const unknown = await runCli(["export", "--out", out, "--data-dir", dataDir, "--team", "bins"]);
     expect(unknown.code).toBe(2);
