@@ -229,11 +229,6 @@ const FUTURE_WORDS = new Set([
 ]);
 const PAST_AUX = new Set(["was", "were", "did", "had"]);
 
-/** Reads an English text (the opening READ_CHARACTERS) for its phrases, lemmas, dates and tense. */
-export function readEnglish(text: string): Reading {
-  return readEnglishDoc(nlp().readDoc(text.slice(0, READ_CHARACTERS)));
-}
-
 function readEnglishDoc(doc: ReturnType<WinkMethods["readDoc"]>): Reading {
   const w = nlp();
   const its = w.its;
