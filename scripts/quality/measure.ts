@@ -3,7 +3,7 @@ import MarkdownIt from "markdown-it";
 import { readingCounts } from "../../adapters/offline/reading-grade.ts";
 import { MAX_NOTE_LINES, MAX_NOTE_WORDS } from "../../src/domain/note-budget.ts";
 import { renderMarkdown } from "../../src/domain/render-markdown.ts";
-import type { WeeknoteDocument } from "../../src/domain/weeknote.ts";
+import { citedHighlightIds, type WeeknoteDocument } from "../../src/domain/weeknote.ts";
 
 /** What the measures read: `weeknotes compile --format json` output (adapters/slack-export/compile-json.ts). */
 export interface CompiledNote {
@@ -62,7 +62,7 @@ const FILE_NAME =
 export function measureNote(note: CompiledNote): NoteQuality {
   const doc = note.weeknote;
   const seen = renderedText(note.markdown);
-  const cited = citedIds(doc);
+  const cited = citedHighlightIds(doc);
   const leftOut = new Set((doc.leftOut ?? note.leftOut ?? []).map((l) => l.highlightId));
   const ids = note.highlights.map((h) => h.id);
   const citedCount = ids.filter((id) => cited.has(id)).length;
@@ -197,17 +197,6 @@ function citedTexts(doc: WeeknoteDocument): string[] {
     ...doc.intoNextWeek.map((i) => i.text),
     ...(doc.tune ? [doc.tune.text] : []),
   ].filter((text, index, all) => all.indexOf(text) === index);
-}
-
-function citedIds(doc: WeeknoteDocument): Set<string> {
-  return new Set([
-    ...doc.sections.flatMap((s) => [
-      ...(s.paragraphs ?? []).flatMap((p) => p.highlightIds),
-      ...s.items.flatMap((i) => i.highlightIds),
-    ]),
-    ...doc.intoNextWeek.flatMap((i) => i.highlightIds),
-    ...(doc.tune?.highlightIds ?? []),
-  ]);
 }
 
 /**

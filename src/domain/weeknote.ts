@@ -150,6 +150,21 @@ export interface WeeknoteKey {
 /** A revision to add; the store numbers it. */
 export type NewRevision = Omit<Revision, "number">;
 
+/**
+ * Every highlight id a document cites: its sections' paragraphs and items, "Into next week…" and
+ * the tune. Pure.
+ */
+export function citedHighlightIds(doc: WeeknoteDocument): Set<string> {
+  return new Set([
+    ...doc.sections.flatMap((s) => [
+      ...(s.paragraphs ?? []).flatMap((p) => p.highlightIds),
+      ...s.items.flatMap((i) => i.highlightIds),
+    ]),
+    ...doc.intoNextWeek.flatMap((i) => i.highlightIds),
+    ...(doc.tune?.highlightIds ?? []),
+  ]);
+}
+
 /** The latest revision of a weeknote. @throws BotError `weeknote.not_found` when it has none. */
 export function latestRevision(weeknote: Weeknote): Revision {
   const revision = weeknote.revisions.at(-1);

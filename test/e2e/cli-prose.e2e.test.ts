@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompileJson } from "../../adapters/slack-export/compile-json.ts";
 import { openSqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { defaultTeamSettings } from "../../src/domain/team.ts";
-import type { WeeknoteDocument } from "../../src/domain/weeknote.ts";
+import { citedHighlightIds } from "../../src/domain/weeknote.ts";
 import { runCli } from "../support/run-cli.ts";
 
 const EXAMPLE = join(resolve(import.meta.dirname, "../.."), "examples/slack-export");
@@ -20,18 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Every highlight id a document cites: paragraphs, list items, next week and the tune. */
-function citedIds(doc: WeeknoteDocument): Set<string> {
-  return new Set([
-    ...doc.sections.flatMap((s) => [
-      ...(s.paragraphs ?? []).flatMap((p) => p.highlightIds),
-      ...s.items.flatMap((i) => i.highlightIds),
-    ]),
-    ...doc.intoNextWeek.flatMap((i) => i.highlightIds),
-    ...(doc.tune?.highlightIds ?? []),
-  ]);
-}
 
 describe("weeknotes compile: series, language and what was left out", () => {
   it("--series 2026-W13=5.9 numbers the title like the seed", async () => {
@@ -107,7 +95,7 @@ describe("weeknotes compile: series, language and what was left out", () => {
     ]);
     expect(parsed.highlights).toHaveLength(17);
     expect(parsed.leftOut).toEqual(parsed.weeknote.leftOut ?? []);
-    const cited = citedIds(parsed.weeknote);
+    const cited = citedHighlightIds(parsed.weeknote);
     const left = new Set(parsed.leftOut.map((l) => l.highlightId));
     for (const h of parsed.highlights) {
       expect(cited.has(h.id) || left.has(h.id), h.id).toBe(true);
