@@ -6,6 +6,7 @@ import {
   ReceiverMultipleAckError,
   SocketModeReceiver,
 } from "@slack/bolt";
+import { answeringRequest } from "../../src/app/yield.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import { describeError } from "../http/server.ts";
 import type { HotEventRoute } from "./http-receiver.ts";
@@ -62,7 +63,9 @@ export function createSocketModeReceiver(options: SocketModeReceiverOptions): Re
   // Bolt's handler acks first; ours acks after the record.
   bolt.client.removeAllListeners("slack_event");
   bolt.client.on("slack_event", (envelope: SocketModeEnvelope) => {
-    void handle(envelope);
+    // Background work (the inbox worker, the sweep) gives way while envelopes wait for their ack.
+    const answered = answeringRequest();
+    void handle(envelope).finally(answered);
   });
 
   async function handle(envelope: SocketModeEnvelope): Promise<void> {

@@ -3,44 +3,115 @@ import type { Timers } from "../ports/clock.ts";
 /** Callers waiting for their turn, per Timers (tests run several bots with timers of their own). */
 const gates = new WeakMap<Timers, { waiting: (() => void)[]; pumping: boolean }>();
 
-/** Requests being answered now, in this process (see {@link answeringRequest}). */
+/** Requests (HTTP requests, Socket Mode envelopes) being answered now, in this process. */
 let answering = 0;
+/** Bumped when a request starts or is answered: a lull is some turns without a bump. */
+let activity = 0;
+/** Told of each start and answer (see {@link quieter}). */
+const listeners = new Set<() => void>();
 
 /**
- * While a request is being answered, background slices go on once per this many turns rather
- * than once per turn: the acknowledgements get the event loop first, and the background still
- * moves however busy the server is. Counted in turns, not ms, so manual test timers need no
- * advancing for it.
+ * Turns with no request started or answered, and none in progress, that make a lull in which
+ * background work goes on at once. One is not enough: a client that sends its next request as
+ * soon as it has an answer leaves the server with nothing in progress for a turn or two.
  */
-const BUSY_TURNS = 4;
+const LULL_TURNS = 3;
 
 /**
- * Marks a request as being answered (the HTTP receivers call it as a request arrives) until the
- * returned function is called; calling that twice counts once.
+ * However busy the server, a background slice goes on after this long, ms (on the Timers port), so
+ * background work moves at 20 slices a second under any load (a burst of events, or requests that
+ * all wait for a locked database) rather than stopping; in lulls it goes on at once.
+ */
+const BUSY_WAIT_MS = 50;
+
+function notify(): void {
+  activity += 1;
+  for (const listener of [...listeners]) listener();
+}
+
+/**
+ * Marks a request as being answered (the HTTP server and the Socket Mode receiver call it as a
+ * request or envelope arrives) until the returned function is called; calling that twice counts
+ * once.
  */
 export function answeringRequest(): () => void {
   answering += 1;
+  notify();
   let done = false;
   return () => {
-    if (!done) {
-      done = true;
-      answering -= 1;
-    }
+    if (done) return;
+    done = true;
+    answering -= 1;
+    notify();
   };
+}
+
+/** Resolves at the next start or answer of a request, or when `stop` is called. */
+function nextActivity(): { promise: Promise<void>; stop(): void } {
+  let stop: () => void = () => undefined;
+  const promise = new Promise<void>((resume) => {
+    const listener = () => stop();
+    stop = () => {
+      listeners.delete(listener);
+      resume();
+    };
+    listeners.add(listener);
+  });
+  return { promise, stop };
+}
+
+/**
+ * Resolves when the background may take its next slice: in a lull (LULL_TURNS turns with no
+ * request started, answered or in progress), or after BUSY_WAIT_MS on `timers`, whichever comes
+ * first. Waits on the requests' own starts and answers, never by
+ * spinning, so a server whose requests all wait (on a lock) spends no CPU here.
+ */
+async function quieter(timers: Timers, nextTurn: () => Promise<void>): Promise<void> {
+  let late = false;
+  let waiting: { stop(): void } | undefined;
+  // Set at the first wait on a busy server only: an idle one leaves no timer behind.
+  let cancel: (() => void) | undefined;
+  try {
+    for (;;) {
+      if (late) return;
+      if (answering === 0) {
+        const seen = activity;
+        let turns = 0;
+        while (turns < LULL_TURNS && activity === seen && !late) {
+          await nextTurn();
+          turns += 1;
+        }
+        if (activity === seen) return;
+        continue;
+      }
+      cancel ??= timers.after(BUSY_WAIT_MS, () => {
+        late = true;
+        waiting?.stop();
+      });
+      const next = nextActivity();
+      waiting = next;
+      await next.promise;
+      waiting = undefined;
+    }
+  } finally {
+    cancel?.();
+  }
 }
 
 /**
  * Lets the event loop run what is waiting (HTTP requests to acknowledge, socket frames) before
  * the caller goes on, through `timers.nextTurn` (the system's resolves in the next turn's check
- * phase, after the poll phase has run the I/O callbacks). No time passes on any clock. Background
- * work (the inbox worker, the weekly sweep) calls it between bounded slices, so it never holds the
- * event loop for longer than one slice while a request waits for its acknowledgement.
+ * phase, after the poll phase has run the I/O callbacks). Background work (the inbox worker, the
+ * weekly sweep) calls it between bounded slices, so it never holds the event loop for longer than
+ * one slice while a request waits for its acknowledgement.
  *
- * Callers go on one per turn, in the order they called: when several background tasks yield at
- * once (the worker and eight drafts of a sweep), each resumes in a turn of its own with the poll
- * phase in between, instead of all of them in one check phase whose slices add up; while a
- * request is being answered ({@link answeringRequest}), one per BUSY_TURNS turns. With timers that
- * have no `nextTurn` it resolves at once.
+ * Callers go on one at a time, in the order they called, each in a turn of its own: when several
+ * background tasks yield at once (the worker and eight drafts of a sweep), their slices do not
+ * add up in one check phase. While requests are being answered ({@link answeringRequest}) the
+ * next caller waits for a lull (LULL_TURNS turns with none in progress, none started or answered)
+ * or BUSY_WAIT_MS on `timers`, whichever comes first: a burst of events is acknowledged first and
+ * its backlog, kept durably in the inbox, worked off after it, and the background still moves
+ * however busy the server is. With timers that have no `nextTurn` it resolves at once.
  */
 export function yieldToEventLoop(timers: Timers): Promise<void> {
   const nextTurn = timers.nextTurn?.bind(timers);
@@ -52,25 +123,18 @@ export function yieldToEventLoop(timers: Timers): Promise<void> {
     gate = { waiting: [], pumping: false };
     gates.set(timers, gate);
   }
-  const { waiting } = gate;
-  const turn = new Promise<void>((resume) => waiting.push(resume));
-  if (!gate.pumping) {
-    gate.pumping = true;
-    const state = gate;
-    let turnsWaited = 0;
-    const release = () => {
-      turnsWaited += 1;
-      if (answering > 0 && turnsWaited < BUSY_TURNS) {
-        void nextTurn().then(release);
-        return;
+  const state = gate;
+  const turn = new Promise<void>((resume) => state.waiting.push(resume));
+  if (!state.pumping) {
+    state.pumping = true;
+    void (async () => {
+      while (state.waiting.length > 0) {
+        await quieter(timers, nextTurn);
+        // The one released runs its slice in this turn's microtasks; the next waits a turn more.
+        state.waiting.shift()?.();
       }
-      turnsWaited = 0;
-      // The one released runs its slice in this turn's microtasks; the next waits a turn more.
-      state.waiting.shift()?.();
-      if (state.waiting.length > 0) void nextTurn().then(release);
-      else state.pumping = false;
-    };
-    void nextTurn().then(release);
+      state.pumping = false;
+    })();
   }
   return turn;
 }

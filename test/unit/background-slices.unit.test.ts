@@ -83,7 +83,8 @@ describe.each(STORES)("background work in slices, on the %s", (_name, openStore)
     const draft: DraftWeeknote = async (team, window) => {
       seen.active += 1;
       seen.most = Math.max(seen.most, seen.active);
-      // A draft waits on the summariser and Slack: a turn of the event loop or two.
+      // A draft waits on the summariser and Slack: some turns of the event loop (each start waits
+      // for a lull of three turns in the yield gate, so ten turns keep more than three under way).
       for (let turn = 0; turn < turns; turn += 1) {
         await new Promise((resume) => setImmediate(resume));
       }
@@ -123,7 +124,7 @@ describe.each(STORES)("background work in slices, on the %s", (_name, openStore)
   it("a sweep of 200 due teams runs at most sweepConcurrency drafts at once and drafts every team once", async () => {
     const store = openStore();
     try {
-      const { runner, teams, seen } = sweepOf(store, 2);
+      const { runner, teams, seen } = sweepOf(store, 10);
       const results = await runner.catchUp();
       expect(seen.most).toBe(3);
       expect(seen.drafted.toSorted()).toEqual(teams.map((t) => t.team).toSorted());

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { answeringRequest, yieldToEventLoop } from "../../src/app/yield.ts";
 import type { Timers } from "../../src/ports/clock.ts";
+import { manualTime } from "../support/manual-timers.ts";
 
 // Issue 10 item 15: background tasks that yield at the same moment (the inbox worker and a sweep's
 // drafts) must not all resume in one turn of the event loop, where their slices would add up while
-// a request waits. Turns are counted, never timed: a ticker bumps a counter once per check phase.
+// a request waits; and while requests are being answered the background waits for a lull (or 50
+// ms on its timers), so a burst of events is acknowledged first. Turns are counted, never timed: a
+// ticker bumps a counter once per check phase; the 50 ms are manual time.
 
 /** Counts turns of the event loop (one setImmediate per check phase) until stopped. */
 function turnCounter(): { now(): number; stop(): void } {
@@ -23,12 +26,14 @@ function turnCounter(): { now(): number; stop(): void } {
   };
 }
 
+const nextTurn = () => new Promise<void>((resume) => setImmediate(resume));
+
 const systemLike: Timers = {
   after: (ms, run) => {
     const timer = setTimeout(run, ms);
     return () => clearTimeout(timer);
   },
-  nextTurn: () => new Promise((resume) => setImmediate(resume)),
+  nextTurn,
 };
 
 describe("yieldToEventLoop", () => {
@@ -63,23 +68,65 @@ describe("yieldToEventLoop", () => {
     expect(order).toEqual(["a0", "b", "a1", "a2"]);
   });
 
-  it("while a request is being answered, a waiter goes on after four turns instead of one", async () => {
-    const waitedTurns = async () => {
-      const turns = turnCounter();
-      await yieldToEventLoop(systemLike);
-      const turn = turns.now();
-      turns.stop();
-      return turn;
-    };
-    expect(await waitedTurns()).toBe(1);
+  it("with no request in progress, a waiter goes on after a lull of three quiet turns", async () => {
+    const turns = turnCounter();
+    await yieldToEventLoop(systemLike);
+    const turn = turns.now();
+    turns.stop();
+    expect(turn).toBe(3);
+  });
+
+  it("while a request is being answered, a waiter waits until three turns after the last answer", async () => {
+    const turns = turnCounter();
+    const answered = answeringRequest();
+    let resumedAt: number | undefined;
+    const waiter = yieldToEventLoop(systemLike).then(() => {
+      resumedAt = turns.now();
+    });
+    for (let i = 0; i < 50; i += 1) await new Promise((next) => setImmediate(next));
+    expect(resumedAt).toBeUndefined();
+    const endedAt = turns.now();
+    answered();
+    answered(); // counted once: a second call must not end another request
+    await waiter;
+    turns.stop();
+    expect((resumedAt ?? 0) - endedAt).toBe(3);
+  });
+
+  it("requests that keep coming, each answered in a turn, leave no lull: the waiter waits for them to stop", async () => {
+    let resumed = false;
+    const waiter = yieldToEventLoop(systemLike).then(() => {
+      resumed = true;
+    });
+    for (let i = 0; i < 50; i += 1) {
+      const answered = answeringRequest();
+      await new Promise((next) => setImmediate(next));
+      answered(); // nothing in progress now, but a request came and went this turn
+      expect(resumed).toBe(false);
+    }
+    await waiter;
+    expect(resumed).toBe(true);
+  });
+
+  it("however busy the server, a waiter goes on after 50 ms on its timers", async () => {
+    const time = manualTime("2026-03-27T12:00:00Z");
+    const timers: Timers = { after: time.timers.after, nextTurn };
     const answered = answeringRequest();
     try {
-      expect(await waitedTurns()).toBe(4);
+      let resumed = false;
+      const waiter = yieldToEventLoop(timers).then(() => {
+        resumed = true;
+      });
+      for (let i = 0; i < 10; i += 1) await new Promise((next) => setImmediate(next));
+      await time.advance(49);
+      expect(resumed).toBe(false);
+      await time.advance(1);
+      await waiter;
+      expect(resumed).toBe(true);
+      expect(time.pending()).toBe(0);
     } finally {
       answered();
-      answered(); // counted once
     }
-    expect(await waitedTurns()).toBe(1);
   });
 
   it("resolves at once with timers that have no nextTurn", async () => {
