@@ -45,7 +45,7 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /**
    * Makes the write-ahead log durable after recorded events were committed (see SqliteStore,
-   * "Group commit"); resolves once it is on disk, rejects when it cannot be. Default: `fsync` of
+   * "Group commit"); resolves once it is on disk, rejects when it cannot be. Default: `fdatasync` of
    * the `-wal` file through a handle kept open. Tests pass their own to hold or fail the sync.
    */
   readonly syncWal?: (walPath: string) => Promise<void>;
@@ -103,13 +103,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * `busyTimeoutMs` has passed; meanwhile the process keeps answering.
  *
  * **Group commit.** recordEvent calls made in the same event-loop turn are written in one
- * transaction at the end of that turn (setImmediate), and none of them resolves before the WAL
- * holding it is synced to disk, so each is still acknowledged only once durable (SPEC §4). The
- * commit itself runs with `synchronous = NORMAL` and the sync is an asynchronous `fsync` of the
+ * transaction at the end of that turn (setImmediate), or, while SYNCS_IN_FLIGHT syncs run, with
+ * every later one when a sync ends; none of them resolves before the WAL holding it is synced
+ * to disk, so each is still acknowledged only once durable (SPEC §4). The
+ * commit itself runs with `synchronous = NORMAL` and the sync is an asynchronous `fdatasync` of the
  * `-wal` file on libuv's thread pool: exactly the sync SQLite's FULL commit would make (the whole
  * WAL, every earlier frame with it), but the event loop keeps parsing and answering meanwhile
- * (a FULL commit held it about 0.6 ms, most of a recorded event's cost). One sync runs at a time;
- * the turns committed while it runs share the next one. SQLite never deletes the WAL while this
+ * (a FULL commit held it about 0.6 ms, most of a recorded event's cost). SQLite never deletes the WAL while this
  * connection is open, and a checkpoint syncs the WAL before it copies it and the database file
  * before the WAL is reused, so a committed frame is never moved out of the file the sync covers
  * without being synced. A database in memory has no WAL: its records commit FULL as before.
@@ -413,10 +413,15 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Writes this turn's recordEvent calls in one transaction; each call gets its own answer once
-   * the WAL holding them is synced (see the class's "Group commit").
+   * Writes the recordEvent calls waiting in one transaction; each call gets its own answer once
+   * the WAL holding them is synced (see the class's "Group commit"). While every sync slot is
+   * taken they wait, uncommitted and unanswered, and the end of a sync writes them with all that
+   * came meanwhile: one commit for many turns, where a commit per turn cost about as much CPU as
+   * the rows it wrote.
    */
   private async flushRecords(): Promise<void> {
+    if (this.pendingRecords.length === 0) return;
+    if (this.walPath !== undefined && this.syncing.size >= SYNCS_IN_FLIGHT) return;
     const batch = this.pendingRecords;
     this.pendingRecords = [];
     let results: ("recorded" | "duplicate" | Error)[];
@@ -473,16 +478,22 @@ export class SqliteStore implements Store {
       .finally(() => {
         this.syncing.delete(sync);
         this.startSync(walPath);
+        void this.flushRecords();
       });
     this.syncing.add(sync);
   }
 
-  /** `fsync` of the WAL through a handle opened at the first sync and kept until close(). */
+  /**
+   * `fdatasync` of the WAL through a handle opened at the first sync and kept until close(): the
+   * frames and the file's size reach the disk, not its modification time, as SQLite syncs its own
+   * files on Linux (a full `fsync` also commits the filesystem's journal for the new mtime on
+   * every sync, even when the WAL is being rewritten in place).
+   */
   private async fsyncWal(walPath: string): Promise<void> {
     this.walHandle ??= open(walPath, "r");
     const handle = this.walHandle;
     try {
-      await (await handle).sync();
+      await (await handle).datasync();
     } catch (error) {
       // A handle that could not be opened (or went bad) is opened afresh at the next sync.
       if (this.walHandle === handle) this.walHandle = undefined;

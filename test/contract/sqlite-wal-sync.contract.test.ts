@@ -86,7 +86,7 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
     expect(await second).toBe("recorded");
   });
 
-  it("turns committed while syncs run wait for a sync that began after their commit", async () => {
+  it("a turn that finds both syncs running is answered by a sync that began after its commit", async () => {
     const sync = heldSync();
     const { store } = open({ syncWal: sync.syncWal });
     const results: string[] = [];
@@ -97,7 +97,7 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
     await turns(3);
     const three = record(3);
     await turns(3);
-    // Two syncs run at once; the third turn waits for a place, so its sync starts after its commit.
+    // Two syncs run at once; the third turn waits for a place, and is written when it gets one.
     expect(sync.calls).toHaveLength(2);
     sync.finishNext();
     await one;
@@ -109,6 +109,35 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
     sync.finishNext();
     await three;
     expect(results).toEqual(["1:recorded", "2:recorded", "3:recorded"]);
+  });
+
+  it("while every sync runs, later turns wait uncommitted and go in one commit and one sync when a sync ends", async () => {
+    const sync = heldSync();
+    const { store, path } = open({ syncWal: sync.syncWal });
+    const results: string[] = [];
+    const record = (i: number) => store.recordEvent(inboxEvent(i)).then((r) => results.push(`${i}:${r}`));
+    const early = [record(1)];
+    await turns(3);
+    early.push(record(2));
+    await turns(3);
+    const late = [];
+    for (const i of [3, 4, 5]) {
+      late.push(record(i)); // a turn each
+      await turns(3);
+    }
+    // Both syncs taken: 3, 4 and 5 are neither written nor answered.
+    expect(inboxRows(path)).toBe(2);
+    expect(sync.calls).toHaveLength(2);
+    sync.finishNext();
+    await Promise.all(early.slice(0, 1));
+    await turns(3);
+    expect(inboxRows(path)).toBe(5);
+    expect(sync.calls).toHaveLength(3);
+    expect(results).toEqual(["1:recorded"]);
+    sync.finishNext();
+    sync.finishNext();
+    await Promise.all([...early, ...late]);
+    expect(results).toEqual(["1:recorded", "2:recorded", "3:recorded", "4:recorded", "5:recorded"]);
   });
 
   it("with the real fsync, records are answered and close() waits for syncs in progress", async () => {
