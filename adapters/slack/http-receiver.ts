@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -133,10 +134,10 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
       throw badSignature("X-Slack-Signature or X-Slack-Request-Timestamp is missing");
     }
     if (!/^\d{1,12}$/.test(timestamp)) throw badSignature("X-Slack-Request-Timestamp is not a Unix time");
-    const text = raw.toString("utf8");
     // The signature covers the bytes received; what is parsed is their decoding, so a body that
     // is not valid UTF-8 (altered by the decoding) is refused. Slack only sends UTF-8.
-    if (!Buffer.from(text, "utf8").equals(raw)) throw badSignature("the body is not valid UTF-8");
+    if (!isUtf8(raw)) throw badSignature("the body is not valid UTF-8");
+    const text = raw.toString("utf8");
     const nowMilliseconds = clock.now();
     const timestampSeconds = Number(timestamp);
     // Bolt refuses only old timestamps; Slack's rule is a 5-minute difference either way, and a

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -192,6 +193,29 @@ async function startBot(options: { ackTimeoutMs?: number; slow?: SlowListener } 
 }
 
 /** Sends `size` bytes with chunked encoding (no Content-Length), as fast as the server takes them. */
+/** POSTs raw bytes as JSON, signed over exactly those bytes; resolves with the status. */
+function postSignedBytes(url: string, body: Buffer): Promise<number> {
+  const timestamp = String(NOW_S);
+  const digest = createHmac("sha256", SECRET).update(`v0:${timestamp}:`).update(body).digest("hex");
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "content-length": String(body.length),
+        "x-slack-signature": `v0=${digest}`,
+        "x-slack-request-timestamp": timestamp,
+      },
+    });
+    req.on("response", (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 function postChunked(url: string, size: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/json" } });
@@ -435,6 +459,13 @@ describe("Slack HTTP transport", () => {
     it("checks the signature before parsing: malformed JSON without a valid signature is 401", async () => {
       const result = await postSlackEvent(bot.events, "{not json", { ...signed, secret: "wrong" });
       expect(result.status).toBe(401);
+    });
+
+    it("401 for a correctly signed body that is not valid UTF-8 (what would be parsed is not what was signed)", async () => {
+      const json = Buffer.from(JSON.stringify(REACTION_ENVELOPE));
+      const broken = Buffer.concat([json.subarray(0, json.length - 2), Buffer.from([0xff, 0x22, 0x7d])]);
+      expect(await postSignedBytes(bot.events, broken)).toBe(401);
+      expect(await postSignedBytes(bot.events, json)).toBe(200);
     });
 
     it("413 for a body over the limit (Content-Length), before it is read", async () => {
