@@ -106,7 +106,15 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
     stop: async () => undefined,
   };
 
-  async function receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /**
+   * `answering` is set to the mark of a request being answered (yield.ts) once its signature is
+   * good: forged or refused requests never hold background work back.
+   */
+  async function receive(
+    request: IncomingMessage,
+    response: ServerResponse,
+    answering: { done: () => void },
+  ): Promise<void> {
     const boltApp = app;
     if (!boltApp) {
       // Mounted before `new App({ receiver })` ran: 503 so Slack tries again later.
@@ -118,6 +126,7 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
     if (contentType === FORM && isSslCheck(raw)) return sendEmpty(response);
 
     const text = verifiedText(request, raw);
+    answering.done = answeringRequest();
     const body = parseBody(text, contentType);
     if (body.type === "url_verification") {
       // Slack's "url_verification" handshake when the request URL is saved: echo the challenge.
@@ -233,10 +242,10 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
   const handler: RouteHandler = {
     methods: ["POST"],
     async handle(request, response) {
-      // Background work (the inbox worker, the sweep) gives way while requests wait for answers.
-      const answered = answeringRequest();
+      // Background work (the inbox worker, the sweep) gives way while signed requests wait for answers.
+      const answering: { done: () => void } = { done: () => undefined };
       try {
-        await receive(request, response);
+        await receive(request, response, answering);
       } catch (error) {
         // The Slack edge handler: BotError code → status, reason to the log, nothing in the body.
         const status = httpStatusForError(error);
@@ -244,7 +253,7 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
         else logger.warn({ status, ...describeError(error) }, "Slack request refused");
         if (!response.headersSent) sendStatus(response, status);
       } finally {
-        answered();
+        answering.done();
       }
     },
   };

@@ -137,6 +137,10 @@ export class SqliteStore implements Store {
   private readonly busyTimeoutMs: number;
   /** recordEvent calls of this event-loop turn, written together by {@link flushRecords}. */
   private pendingRecords: PendingRecord[] = [];
+  /** Flushes under way (one may wait on a locked database), for close(). */
+  private readonly flushing = new Set<Promise<void>>();
+  /** Set by close(): records are written at once, whatever syncs run. */
+  private closing = false;
   /** The `-wal` file recorded events are synced through; undefined for a database in memory. */
   private readonly walPath: string | undefined;
   private readonly syncWal: (walPath: string) => Promise<void>;
@@ -279,7 +283,7 @@ export class SqliteStore implements Store {
     return new Promise((resolve, reject) => {
       this.pendingRecords.push({ event, resolve, reject });
       if (this.pendingRecords.length === 1) {
-        setImmediate(() => void this.flushRecords());
+        setImmediate(() => this.startFlush());
       }
     });
   }
@@ -400,9 +404,12 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // Records committed but not yet synced get their answer before the connection goes.
-    while (this.syncing.size > 0) {
-      await Promise.all(this.syncing);
+    // Every record waiting gets its answer before the connection goes: those waiting for a sync
+    // slot are written now, those being written or synced are waited for.
+    this.closing = true;
+    while (this.pendingRecords.length > 0 || this.flushing.size > 0 || this.syncing.size > 0) {
+      if (this.pendingRecords.length > 0) this.startFlush();
+      await Promise.all([...this.flushing, ...this.syncing]);
     }
     const handle = this.walHandle;
     this.walHandle = undefined;
@@ -410,6 +417,12 @@ export class SqliteStore implements Store {
     if (this.db.open) {
       this.db.close();
     }
+  }
+
+  /** Starts {@link flushRecords}, kept in `flushing` until it ends. */
+  private startFlush(): void {
+    const flush: Promise<void> = this.flushRecords().finally(() => this.flushing.delete(flush));
+    this.flushing.add(flush);
   }
 
   /**
@@ -421,7 +434,7 @@ export class SqliteStore implements Store {
    */
   private async flushRecords(): Promise<void> {
     if (this.pendingRecords.length === 0) return;
-    if (this.walPath !== undefined && this.syncing.size >= SYNCS_IN_FLIGHT) return;
+    if (this.walPath !== undefined && this.syncing.size >= SYNCS_IN_FLIGHT && !this.closing) return;
     const batch = this.pendingRecords;
     this.pendingRecords = [];
     let results: ("recorded" | "duplicate" | Error)[];
@@ -478,16 +491,17 @@ export class SqliteStore implements Store {
       .finally(() => {
         this.syncing.delete(sync);
         this.startSync(walPath);
-        void this.flushRecords();
+        this.startFlush();
       });
     this.syncing.add(sync);
   }
 
   /**
    * `fdatasync` of the WAL through a handle opened at the first sync and kept until close(): the
-   * frames and the file's size reach the disk, not its modification time, as SQLite syncs its own
-   * files on Linux (a full `fsync` also commits the filesystem's journal for the new mtime on
-   * every sync, even when the WAL is being rewritten in place).
+   * frames and the file's size reach the disk (fdatasync(2)), not its modification time, which a
+   * full `fsync` would also write through the filesystem's journal at every sync, even while the
+   * WAL is rewritten in place. The directory entry of a new WAL is synced by SQLite itself, with
+   * the WAL's header, even at `synchronous = NORMAL`.
    */
   private async fsyncWal(walPath: string): Promise<void> {
     this.walHandle ??= open(walPath, "r");

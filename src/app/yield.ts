@@ -69,8 +69,15 @@ function nextActivity(): { promise: Promise<void>; stop(): void } {
 async function quieter(timers: Timers, nextTurn: () => Promise<void>): Promise<void> {
   let late = false;
   let waiting: { stop(): void } | undefined;
-  // Set at the first wait on a busy server only: an idle one leaves no timer behind.
+  // Set once the server is seen busy (a request in progress, or a lull broken by one that came
+  // and went within a turn): an idle server leaves no timer behind, a busy one never starves us.
   let cancel: (() => void) | undefined;
+  const busy = () => {
+    cancel ??= timers.after(BUSY_WAIT_MS, () => {
+      late = true;
+      waiting?.stop();
+    });
+  };
   try {
     for (;;) {
       if (late) return;
@@ -82,12 +89,10 @@ async function quieter(timers: Timers, nextTurn: () => Promise<void>): Promise<v
           turns += 1;
         }
         if (activity === seen) return;
+        busy();
         continue;
       }
-      cancel ??= timers.after(BUSY_WAIT_MS, () => {
-        late = true;
-        waiting?.stop();
-      });
+      busy();
       const next = nextActivity();
       waiting = next;
       await next.promise;
@@ -129,7 +134,11 @@ export function yieldToEventLoop(timers: Timers): Promise<void> {
     state.pumping = true;
     void (async () => {
       while (state.waiting.length > 0) {
-        await quieter(timers, nextTurn);
+        try {
+          await quieter(timers, nextTurn);
+        } catch {
+          // Timers that throw must not stop background work for good: the waiter goes on now.
+        }
         // The one released runs its slice in this turn's microtasks; the next waits a turn more.
         state.waiting.shift()?.();
       }

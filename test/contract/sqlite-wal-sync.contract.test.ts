@@ -140,7 +140,31 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
     expect(results).toEqual(["1:recorded", "2:recorded", "3:recorded", "4:recorded", "5:recorded"]);
   });
 
-  it("with the real fsync, records are answered and close() waits for syncs in progress", async () => {
+  it("close() answers a record that waits for a sync slot before it resolves", async () => {
+    const sync = heldSync();
+    const { store, path } = open({ syncWal: sync.syncWal });
+    const log: string[] = [];
+    const record = (i: number) => store.recordEvent(inboxEvent(i)).then((r) => log.push(`${i}:${r}`));
+    const records = [record(1)];
+    await turns(3);
+    records.push(record(2));
+    await turns(3);
+    records.push(record(3)); // both syncs taken: waits, unwritten
+    await turns(3);
+    expect(inboxRows(path)).toBe(2);
+    const closed = store.close().then(() => log.push("closed"));
+    await turns(3);
+    expect(inboxRows(path)).toBe(3); // written at once when closing
+    for (let i = 0; i < 3; i += 1) {
+      sync.finishNext();
+      await turns(3);
+    }
+    await closed;
+    await Promise.all(records);
+    expect(log).toEqual(["1:recorded", "2:recorded", "3:recorded", "closed"]);
+  });
+
+  it("with the real fdatasync, records are answered and close() waits for syncs in progress", async () => {
     const { store, path } = open();
     const calls = Array.from({ length: 5 }, (_, i) => store.recordEvent(inboxEvent(i)));
     expect(await Promise.all(calls)).toEqual(Array(5).fill("recorded"));

@@ -93,19 +93,73 @@ describe("yieldToEventLoop", () => {
     expect((resumedAt ?? 0) - endedAt).toBe(3);
   });
 
-  it("requests that keep coming, each answered in a turn, leave no lull: the waiter waits for them to stop", async () => {
+  it("requests that keep coming, each answered within a turn, leave no lull: the waiter waits 50 ms for them", async () => {
+    const time = manualTime("2026-03-27T12:00:00Z");
+    const timers: Timers = { after: time.timers.after, nextTurn };
     let resumed = false;
-    const waiter = yieldToEventLoop(systemLike).then(() => {
+    const waiter = yieldToEventLoop(timers).then(() => {
       resumed = true;
     });
-    for (let i = 0; i < 50; i += 1) {
-      const answered = answeringRequest();
-      await new Promise((next) => setImmediate(next));
-      answered(); // nothing in progress now, but a request came and went this turn
+    let flooding = true;
+    const flood = (async () => {
+      while (flooding) {
+        // Started and answered in one callback (a refused request, say): never seen in progress.
+        answeringRequest()();
+        await new Promise((next) => setImmediate(next));
+      }
+    })();
+    try {
+      for (let i = 0; i < 20; i += 1) await new Promise((next) => setImmediate(next));
       expect(resumed).toBe(false);
+      await time.advance(49);
+      for (let i = 0; i < 20; i += 1) await new Promise((next) => setImmediate(next));
+      expect(resumed).toBe(false);
+      await time.advance(1);
+      await waiter;
+      expect(resumed).toBe(true);
+      expect(time.pending()).toBe(0);
+    } finally {
+      flooding = false;
+      await flood;
     }
+  });
+
+  it("…and with no timers firing, goes on once they stop", async () => {
+    const time = manualTime("2026-03-27T12:00:00Z");
+    const timers: Timers = { after: time.timers.after, nextTurn };
+    let resumed = false;
+    const waiter = yieldToEventLoop(timers).then(() => {
+      resumed = true;
+    });
+    for (let i = 0; i < 20; i += 1) {
+      answeringRequest()();
+      await new Promise((next) => setImmediate(next));
+    }
+    expect(resumed).toBe(false);
     await waiter;
-    expect(resumed).toBe(true);
+    expect(time.pending()).toBe(0);
+  });
+
+  it("timers that throw do not stop background work: the waiters go on, one after another", async () => {
+    const answered = answeringRequest();
+    try {
+      const broken: Timers = {
+        after: () => {
+          throw new Error("no timers here");
+        },
+        nextTurn,
+      };
+      const order: string[] = [];
+      await Promise.all(
+        ["first", "second"].map(async (name) => {
+          await yieldToEventLoop(broken);
+          order.push(name);
+        }),
+      );
+      expect(order).toEqual(["first", "second"]);
+    } finally {
+      answered();
+    }
   });
 
   it("however busy the server, a waiter goes on after 50 ms on its timers", async () => {
