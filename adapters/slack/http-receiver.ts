@@ -108,7 +108,8 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
 
   /**
    * `answering` is set to the mark of a request being answered (yield.ts) once its signature is
-   * good: forged or refused requests never hold background work back.
+   * good, until it is answered: forged or refused requests, and clients still sending their body,
+   * never hold background work back.
    */
   async function receive(
     request: IncomingMessage,
@@ -127,6 +128,9 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
 
     const text = verifiedText(request, raw);
     answering.done = answeringRequest();
+    // Answered (or the client gone) ends it too: a listener still running after the ack
+    // time-out's 500 is background work by then.
+    response.once("close", answering.done);
     const body = parseBody(text, contentType);
     if (body.type === "url_verification") {
       // Slack's "url_verification" handshake when the request URL is saved: echo the challenge.

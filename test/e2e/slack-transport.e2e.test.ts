@@ -4,7 +4,9 @@ import { App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpServer, type HttpServer } from "../../adapters/http/server.ts";
 import { createSlackHttpReceiver, SLACK_EVENTS_PATH } from "../../adapters/slack/http-receiver.ts";
-import type { Clock } from "../../src/ports/clock.ts";
+import { yieldToEventLoop } from "../../src/app/yield.ts";
+import type { Clock, Timers } from "../../src/ports/clock.ts";
+import { manualTime } from "../support/manual-timers.ts";
 import { type LogEntry, recordingLogger } from "../support/memory-logger.ts";
 import {
   postSigned,
@@ -522,6 +524,52 @@ describe("Slack HTTP transport", () => {
 });
 
 describe("Slack HTTP transport timing", () => {
+  it("a signed request holds background work back until it is answered; forged ones never do", async () => {
+    // Issue 10 item 15: background slices (yield.ts) wait while requests are answered, but a flood
+    // of unsigned requests must not stop them. Manual timers: the 50 ms floor never fires here.
+    const time = manualTime(NOW_MS);
+    const timers: Timers = {
+      after: time.timers.after,
+      nextTurn: () => new Promise((go) => setImmediate(go)),
+    };
+    const release = gate();
+    const inside = gate();
+    const bot = await startBot({ slow: { entered: () => inside.open(), release: release.opened } });
+    try {
+      const slow = postSlackCommand(bot.events, { ...COMMAND, command: "/slow" }, signed);
+      await inside.opened;
+      let resumed = false;
+      const waiter = yieldToEventLoop(timers).then(() => {
+        resumed = true;
+      });
+      for (let i = 0; i < 20; i += 1) await new Promise((go) => setImmediate(go));
+      expect(resumed).toBe(false); // the signed /slow is being answered
+      release.open();
+      expect((await slow).status).toBe(200);
+      await waiter;
+
+      // Forged requests, eight at a time, all the while: the next waiter goes on regardless.
+      let flooding = true;
+      let refused = 0;
+      const lane = async () => {
+        while (flooding) {
+          const result = await postSlackEvent(bot.events, REACTION_ENVELOPE, { ...signed, secret: "forged" });
+          if (result.status === 401) refused += 1;
+        }
+      };
+      const lanes = Array.from({ length: 8 }, lane);
+      while (refused < 20) await new Promise((go) => setImmediate(go));
+      await yieldToEventLoop(timers);
+      const refusedBefore = refused;
+      flooding = false;
+      await Promise.all(lanes);
+      expect(refusedBefore).toBeGreaterThan(0);
+    } finally {
+      release.open();
+      await bot.server.close();
+    }
+  });
+
   it("answers 500 when the listener is not done in time, so Slack retries; finishing late does no harm", async () => {
     const release = gate();
     const bot = await startBot({
