@@ -49,6 +49,22 @@ function heldSync() {
   };
 }
 
+/**
+ * A store on held syncs with records 1 and 2 recorded in turns of their own, so both sync slots
+ * are taken; `record` adds more, each answer logged as "i:result".
+ */
+async function bothSyncsTaken() {
+  const sync = heldSync();
+  const { store, path } = open({ syncWal: sync.syncWal });
+  const log: string[] = [];
+  const record = (i: number) => store.recordEvent(inboxEvent(i)).then((r) => log.push(`${i}:${r}`));
+  const early = [record(1)];
+  await turns(3);
+  early.push(record(2));
+  await turns(3);
+  return { sync, store, path, log, record, early };
+}
+
 /** Lets setImmediate callbacks and the promise reactions they start run. */
 const turns = async (count: number) => {
   for (let i = 0; i < count; i += 1) await new Promise((resume) => setImmediate(resume));
@@ -112,14 +128,7 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
   });
 
   it("while every sync runs, later turns wait uncommitted and go in one commit and one sync when a sync ends", async () => {
-    const sync = heldSync();
-    const { store, path } = open({ syncWal: sync.syncWal });
-    const results: string[] = [];
-    const record = (i: number) => store.recordEvent(inboxEvent(i)).then((r) => results.push(`${i}:${r}`));
-    const early = [record(1)];
-    await turns(3);
-    early.push(record(2));
-    await turns(3);
+    const { sync, path, log, record, early } = await bothSyncsTaken();
     const late = [];
     for (const i of [3, 4, 5]) {
       late.push(record(i)); // a turn each
@@ -129,27 +138,20 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
     expect(inboxRows(path)).toBe(2);
     expect(sync.calls).toHaveLength(2);
     sync.finishNext();
-    await Promise.all(early.slice(0, 1));
+    await early[0];
     await turns(3);
     expect(inboxRows(path)).toBe(5);
     expect(sync.calls).toHaveLength(3);
-    expect(results).toEqual(["1:recorded"]);
+    expect(log).toEqual(["1:recorded"]);
     sync.finishNext();
     sync.finishNext();
     await Promise.all([...early, ...late]);
-    expect(results).toEqual(["1:recorded", "2:recorded", "3:recorded", "4:recorded", "5:recorded"]);
+    expect(log).toEqual(["1:recorded", "2:recorded", "3:recorded", "4:recorded", "5:recorded"]);
   });
 
   it("close() answers a record that waits for a sync slot before it resolves", async () => {
-    const sync = heldSync();
-    const { store, path } = open({ syncWal: sync.syncWal });
-    const log: string[] = [];
-    const record = (i: number) => store.recordEvent(inboxEvent(i)).then((r) => log.push(`${i}:${r}`));
-    const records = [record(1)];
-    await turns(3);
-    records.push(record(2));
-    await turns(3);
-    records.push(record(3)); // both syncs taken: waits, unwritten
+    const { sync, store, path, log, record, early } = await bothSyncsTaken();
+    const waiting = record(3); // both syncs taken: waits, unwritten
     await turns(3);
     expect(inboxRows(path)).toBe(2);
     const closed = store.close().then(() => log.push("closed"));
@@ -160,7 +162,7 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
       await turns(3);
     }
     await closed;
-    await Promise.all(records);
+    await Promise.all([...early, waiting]);
     expect(log).toEqual(["1:recorded", "2:recorded", "3:recorded", "closed"]);
   });
 

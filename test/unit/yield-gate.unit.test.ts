@@ -36,6 +36,32 @@ const systemLike: Timers = {
   nextTurn,
 };
 
+/** Turns of the event loop, `count` of them. */
+const turnsPass = async (count: number) => {
+  for (let i = 0; i < count; i += 1) await new Promise((next) => setImmediate(next));
+};
+
+/** A waiter on manual timers (the 50 ms floor fires only when the test advances them). */
+function manualWaiter() {
+  const time = manualTime("2026-03-27T12:00:00Z");
+  const state = { resumed: false };
+  const waiter = yieldToEventLoop({ after: time.timers.after, nextTurn }).then(() => {
+    state.resumed = true;
+  });
+  return { time, waiter, resumed: () => state.resumed };
+}
+
+/** The manual waiter is still waiting 49 ms on, and goes on at 50 ms, leaving no timer behind. */
+async function expectReleasedAt50ms({ time, waiter, resumed }: ReturnType<typeof manualWaiter>) {
+  await time.advance(49);
+  await turnsPass(20);
+  expect(resumed()).toBe(false);
+  await time.advance(1);
+  await waiter;
+  expect(resumed()).toBe(true);
+  expect(time.pending()).toBe(0);
+}
+
 describe("yieldToEventLoop", () => {
   it("callers that yield together resume one per turn, in the order they yielded", async () => {
     const turns = turnCounter();
@@ -94,30 +120,19 @@ describe("yieldToEventLoop", () => {
   });
 
   it("requests that keep coming, each answered within a turn, leave no lull: the waiter waits 50 ms for them", async () => {
-    const time = manualTime("2026-03-27T12:00:00Z");
-    const timers: Timers = { after: time.timers.after, nextTurn };
-    let resumed = false;
-    const waiter = yieldToEventLoop(timers).then(() => {
-      resumed = true;
-    });
+    const waiting = manualWaiter();
     let flooding = true;
     const flood = (async () => {
       while (flooding) {
         // Started and answered in one callback (a refused request, say): never seen in progress.
         answeringRequest()();
-        await new Promise((next) => setImmediate(next));
+        await turnsPass(1);
       }
     })();
     try {
-      for (let i = 0; i < 20; i += 1) await new Promise((next) => setImmediate(next));
-      expect(resumed).toBe(false);
-      await time.advance(49);
-      for (let i = 0; i < 20; i += 1) await new Promise((next) => setImmediate(next));
-      expect(resumed).toBe(false);
-      await time.advance(1);
-      await waiter;
-      expect(resumed).toBe(true);
-      expect(time.pending()).toBe(0);
+      await turnsPass(20);
+      expect(waiting.resumed()).toBe(false);
+      await expectReleasedAt50ms(waiting);
     } finally {
       flooding = false;
       await flood;
@@ -125,17 +140,12 @@ describe("yieldToEventLoop", () => {
   });
 
   it("…and with no timers firing, goes on once they stop", async () => {
-    const time = manualTime("2026-03-27T12:00:00Z");
-    const timers: Timers = { after: time.timers.after, nextTurn };
-    let resumed = false;
-    const waiter = yieldToEventLoop(timers).then(() => {
-      resumed = true;
-    });
+    const { time, waiter, resumed } = manualWaiter();
     for (let i = 0; i < 20; i += 1) {
       answeringRequest()();
-      await new Promise((next) => setImmediate(next));
+      await turnsPass(1);
     }
-    expect(resumed).toBe(false);
+    expect(resumed()).toBe(false);
     await waiter;
     expect(time.pending()).toBe(0);
   });
@@ -163,21 +173,11 @@ describe("yieldToEventLoop", () => {
   });
 
   it("however busy the server, a waiter goes on after 50 ms on its timers", async () => {
-    const time = manualTime("2026-03-27T12:00:00Z");
-    const timers: Timers = { after: time.timers.after, nextTurn };
     const answered = answeringRequest();
     try {
-      let resumed = false;
-      const waiter = yieldToEventLoop(timers).then(() => {
-        resumed = true;
-      });
-      for (let i = 0; i < 10; i += 1) await new Promise((next) => setImmediate(next));
-      await time.advance(49);
-      expect(resumed).toBe(false);
-      await time.advance(1);
-      await waiter;
-      expect(resumed).toBe(true);
-      expect(time.pending()).toBe(0);
+      const waiting = manualWaiter();
+      await turnsPass(10);
+      await expectReleasedAt50ms(waiting);
     } finally {
       answered();
     }
