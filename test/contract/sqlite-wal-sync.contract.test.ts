@@ -65,6 +65,13 @@ async function bothSyncsTaken() {
   return { sync, store, path, log, record, early };
 }
 
+/** A team's settings in workspace T0001. */
+const team = (key: string, name: string) => ({
+  ...defaultTeamSettings("slack", "T0001", "Europe/London", 0),
+  team: key,
+  name,
+});
+
 /** Lets setImmediate callbacks and the promise reactions they start run. */
 const turns = async (count: number) => {
   for (let i = 0; i < count; i += 1) await new Promise((resume) => setImmediate(resume));
@@ -179,12 +186,6 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
 });
 
 describe("SQLite writes: durable before they resolve, with no sync on the event loop", () => {
-  const team = (key: string, name: string) => ({
-    ...defaultTeamSettings("slack", "T0001", "Europe/London", 0),
-    team: key,
-    name,
-  });
-
   it("a write that changed rows resolves only after a sync of the WAL that began after its commit", async () => {
     const sync = heldSync();
     const { store, path } = open({ syncWal: sync.syncWal });
@@ -236,12 +237,6 @@ describe("SQLite writes: durable before they resolve, with no sync on the event 
 });
 
 describe("SQLite teams: one read per database version", () => {
-  const team = (key: string, name: string) => ({
-    ...defaultTeamSettings("slack", "T0001", "Europe/London", 0),
-    team: key,
-    name,
-  });
-
   it("another connection's team write is seen by the next list", async () => {
     const { store, path } = open();
     await store.createTeamIfAbsent(team("alpha", "Alpha"));
