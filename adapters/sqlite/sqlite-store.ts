@@ -51,10 +51,7 @@ export interface SqliteStoreOptions {
   readonly syncWal?: (walPath: string) => Promise<void>;
 }
 
-/**
- * A write whose durability comes from an earlier synced inbox row (see SqliteStore, "Durability"):
- * it resolves at once, with no WAL sync of its own.
- */
+/** A write whose durability comes from an earlier synced inbox row (see SqliteStore, "Durability"). */
 const RELAXED = "relaxed";
 type Durability = "full" | typeof RELAXED;
 
@@ -118,29 +115,21 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * without being synced. A database in memory has no WAL: its records commit FULL as before.
  *
  * **Durability of the worker's own writes.** claimEvents, finishEvent and the capture writes
- * (addTag, removeTag, updateHighlightText, removeHighlight) commit with `synchronous = NORMAL` (as
- * every write does) and resolve without waiting for a sync. In WAL mode that is safe for them: a process crash loses nothing (the OS has
+ * (addTag, removeTag, updateHighlightText, removeHighlight) commit with `synchronous = NORMAL`: no
+ * sync of their own. In WAL mode that is safe for them: a process crash loses nothing (the OS has
  * the pages), and a power cut can only lose a *suffix* of the WAL, because SQLite's recovery stops
  * at the first frame whose cumulative checksum fails. So if a worker write is lost, the worker's
  * later `finishEvent(done)` is lost with it, the inbox row (synced when recorded) is pending again,
  * and the event is redone; every capture step is idempotent. Any later sync (of the next
- * recorded events, a draft's or a decision's write) syncs the whole WAL, the earlier frames with
- * it, and a checkpoint syncs the WAL before copying it.
- *
- * **Every other write** (drafts, decisions, teams, installations: acknowledged without an inbox row
- * behind them) commits the same way and resolves only after a sync of the WAL that began after its
- * commit, shared with the records' syncs: as durable as a FULL commit when its caller goes on,
- * without an fsync on the event loop (a sweep made four per drafted team, each up to 90 ms on a
- * busy disk, and every acknowledgement waited behind them). A call that changed no row (SQLite's
- * `total_changes()` did not move: a read, a write that found nothing to do) waits for no sync.
- * Another connection can read such a write before it is synced; on one machine, a power cut that
- * loses it takes that reader down with it.
+ * recorded events, a draft's or a decision's FULL commit) syncs the whole WAL, the earlier NORMAL
+ * frames with it, and a checkpoint syncs the WAL before copying it. Writes that are acknowledged without an inbox row
+ * behind them (drafts, decisions, teams, installations) stay FULL.
  *
  * **Leases** (acquire, renew, release) commit NORMAL too: a lease only keeps live processes from
  * doing one job twice, and a power cut that loses one loses every later frame with it (a suffix),
  * so what it fenced is lost too and its job simply runs again, as it would after the holder died.
  * What a lease's holder does outside the database (posting a review, a reminder) is exposed to a
- * power cut between the post and its durable record either way. A synced lease write held the event
+ * power cut between the post and its FULL record either way. A synced lease write held the event
  * loop for the WAL's fsync: four per drafted team, up to 90 ms each on a busy disk, in a sweep.
  */
 export class SqliteStore implements Store {
@@ -156,14 +145,12 @@ export class SqliteStore implements Store {
   private readonly walPath: string | undefined;
   private readonly syncWal: (walPath: string) => Promise<void>;
   private walHandle: Promise<FileHandle> | undefined;
-  /** Committed writes (turns of records, other writes) waiting for the next WAL sync, and the syncs in progress. */
+  /** Committed turns of records waiting for the next WAL sync, and the sync in progress. */
   private unsynced: { answer(): void; fail(error: unknown): void }[] = [];
   private readonly syncing = new Set<Promise<void>>();
   /** Team lists read while the database's data_version was `version` (see listTeams). */
   private teamLists: { version: number; lists: Map<string, readonly TeamSettings[]> } | undefined;
   private readonly dataVersion: Database.Statement<[], number>;
-  /** Rows this connection has changed since it opened: a call that moved it wrote something. */
-  private readonly totalChanges: Database.Statement<[], number>;
   private readonly highlights: HighlightTable;
   private readonly weeknotes: WeeknoteTables;
   private readonly inbox: InboxTable;
@@ -196,13 +183,11 @@ export class SqliteStore implements Store {
     this.db = new Database(options.path, { timeout: this.busyTimeoutMs });
     try {
       this.db.pragma("journal_mode = WAL");
-      // FULL while the migrations run; then, with a WAL, commits make no sync of their own: a write
-      // resolves once an fdatasync of the WAL, off the event loop, has made it durable (see the
-      // class's "Group commit" and "Durability"). A database in memory stays FULL.
+      // FULL syncs the WAL on every commit: an event is acknowledged to Slack only once recorded.
+      // The worker's own writes switch to NORMAL for their commit (see the class's "Durability").
       this.db.pragma("synchronous = FULL");
       this.db.pragma("foreign_keys = ON");
       migrate(this.db);
-      if (this.walPath !== undefined) this.db.pragma("synchronous = NORMAL");
       this.db.pragma("busy_timeout = 0");
       this.highlights = new HighlightTable(this.db);
       this.leases = new LeaseTable(this.db);
@@ -214,7 +199,6 @@ export class SqliteStore implements Store {
       this.cursors = new CursorTable(this.db);
       this.retention = new RetentionQueries(this.db);
       this.dataVersion = this.db.prepare<[], number>("PRAGMA data_version").pluck();
-      this.totalChanges = this.db.prepare<[], number>("SELECT total_changes()").pluck();
     } catch (error) {
       this.db.close();
       throw error;
@@ -476,13 +460,8 @@ export class SqliteStore implements Store {
     }
     this.unsynced.push({
       answer,
-      fail: (cause) => {
-        const failure = new BotError(
-          "store.unavailable",
-          "Cannot record events: the database's write-ahead log could not be synced to disk",
-          { cause },
-        );
-        for (const pending of batch) pending.reject(failure);
+      fail: (error) => {
+        for (const pending of batch) pending.reject(error);
       },
     });
     this.startSync(this.walPath);
@@ -501,7 +480,12 @@ export class SqliteStore implements Store {
           for (const turn of group) turn.answer();
         },
         (error: unknown) => {
-          for (const turn of group) turn.fail(error);
+          const failure = new BotError(
+            "store.unavailable",
+            "Cannot record events: the database's write-ahead log could not be synced to disk",
+            { cause: error },
+          );
+          for (const turn of group) turn.fail(failure);
         },
       )
       .finally(() => {
@@ -540,50 +524,31 @@ export class SqliteStore implements Store {
    */
   private async run<T>(action: string, work: () => T, durability: Durability = "full"): Promise<T> {
     const giveUpAt = performance.now() + this.busyTimeoutMs;
-    const synced = durability === "full" && this.walPath !== undefined;
     for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, MAX_BUSY_PAUSE_MS)) {
       if (!this.db.open) {
         throw new BotError("store.unavailable", `Cannot ${action}: the store is closed`);
       }
-      let result: T;
-      let wrote = false;
       try {
-        const before = synced ? this.totalChanges.get() : undefined;
-        result = translating(action, work);
-        wrote = before !== undefined && this.totalChanges.get() !== before;
+        return translating(action, durability === RELAXED ? () => this.relaxed(work) : work);
       } catch (error) {
         if (!isBusy(error) || performance.now() + pauseMs > giveUpAt) throw error;
-        await new Promise((resume) => setTimeout(resume, pauseMs));
-        continue;
       }
-      if (wrote) await this.durable(action);
-      return result;
+      await new Promise((resume) => setTimeout(resume, pauseMs));
     }
   }
 
   /**
-   * Resolves once the WAL, with every commit made so far, is synced (shared with the recorded
-   * events' syncs, see "Group commit").
-   * @throws BotError `store.unavailable` when the sync fails: the write is committed but may not
-   *   survive a power cut, so its caller must not report it done.
+   * Runs `work` with synchronous = NORMAL for its commit, then back to FULL. Not prepared once:
+   * SQLite applies `PRAGMA synchronous` when the statement is compiled, so a prepared copy run
+   * again changes nothing.
    */
-  private durable(action: string): Promise<void> {
-    const walPath = this.walPath;
-    if (walPath === undefined) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.unsynced.push({
-        answer: resolve,
-        fail: (cause) =>
-          reject(
-            new BotError(
-              "store.unavailable",
-              `Cannot ${action}: the database's write-ahead log could not be synced to disk`,
-              { cause },
-            ),
-          ),
-      });
-      this.startSync(walPath);
-    });
+  private relaxed<T>(work: () => T): T {
+    this.db.pragma("synchronous = NORMAL");
+    try {
+      return work();
+    } finally {
+      this.db.pragma("synchronous = FULL");
+    }
   }
 }
 

@@ -93,4 +93,26 @@ describe("SQLite inbox: group commit", () => {
     expect(isBotError((results[0] as PromiseRejectedResult).reason)).toBe(true);
     expect(inboxRows(path)).toBe(0);
   });
+
+  it("the worker's writes leave the connection syncing every commit again (synchronous = FULL), even when one fails", async () => {
+    const { store } = open();
+    const sync = () =>
+      (store as unknown as { db: Database.Database }).db.pragma("synchronous", { simple: true });
+    expect(sync()).toBe(2);
+    await store.recordEvent(inboxEvent(1));
+    const [claimed] = await store.claimEvents({
+      nowMs: 1_800_000_000_000,
+      limit: 5,
+      leaseMs: 60_000,
+      holder: "w",
+    });
+    expect(claimed?.eventId).toBe("Ev001");
+    await store.finishEvent("T0001", "Ev001", { status: "done" });
+    expect(sync()).toBe(2);
+    const refused = await store
+      .finishEvent("T0001", "Ev001", { status: "nope" } as never)
+      .catch((error: unknown) => error);
+    expect(isBotError(refused)).toBe(true);
+    expect(sync()).toBe(2);
+  });
 });

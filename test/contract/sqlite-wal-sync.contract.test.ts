@@ -65,13 +65,6 @@ async function bothSyncsTaken() {
   return { sync, store, path, log, record, early };
 }
 
-/** A team's settings in workspace T0001. */
-const team = (key: string, name: string) => ({
-  ...defaultTeamSettings("slack", "T0001", "Europe/London", 0),
-  team: key,
-  name,
-});
-
 /** Lets setImmediate callbacks and the promise reactions they start run. */
 const turns = async (count: number) => {
   for (let i = 0; i < count; i += 1) await new Promise((resume) => setImmediate(resume));
@@ -185,58 +178,13 @@ describe("SQLite inbox: answered only once the WAL is synced", () => {
   });
 });
 
-describe("SQLite writes: durable before they resolve, with no sync on the event loop", () => {
-  it("a write that changed rows resolves only after a sync of the WAL that began after its commit", async () => {
-    const sync = heldSync();
-    const { store, path } = open({ syncWal: sync.syncWal });
-    let done = false;
-    const saving = store.createTeamIfAbsent(team("alpha", "Alpha")).then(() => {
-      done = true;
-    });
-    await turns(3);
-    expect(sync.calls).toEqual([`${path}-wal`]); // committed (NORMAL), the sync asked for
-    expect(done).toBe(false);
-    sync.finishNext();
-    await saving;
-    expect(done).toBe(true);
-  });
-
-  it("reads, writes that change nothing and the worker's writes resolve without a sync", async () => {
-    const sync = heldSync();
-    const { store } = open({ syncWal: sync.syncWal });
-    expect(await store.listTeams("T0001")).toEqual([]);
-    expect(await store.getEvent("T0001", "Ev404")).toBeUndefined();
-    await store.finishEvent("T0001", "Ev404", { status: "done" }); // relaxed, and nothing to finish
-    const lease = await store.acquireLease("job", "holder", 1_800_000_000_000, 60_000);
-    expect(lease).toBeDefined();
-    expect(sync.calls).toEqual([]);
-  });
-
-  it("a failed sync refuses the write with store.unavailable naming what was being done", async () => {
-    const sync = heldSync();
-    const { store } = open({ syncWal: sync.syncWal });
-    const saving = store.createTeamIfAbsent(team("alpha", "Alpha")).catch((error: unknown) => error);
-    await turns(3);
-    sync.failNext(new Error("EIO: i/o error, fsync"));
-    const error = await saving;
-    expect(isBotError(error) && error.code).toBe("store.unavailable");
-    expect((error as Error).message).toMatch(/^Cannot .*write-ahead log could not be synced/);
-  });
-
-  it("the connection commits without a sync of its own (synchronous = NORMAL); a database in memory stays FULL", async () => {
-    const { store } = open();
-    const level = (s: SqliteStore) =>
-      (s as unknown as { db: { pragma(sql: string, o: object): unknown } }).db.pragma("synchronous", {
-        simple: true,
-      });
-    expect(level(store)).toBe(1);
-    const memory = openSqliteStore({ path: ":memory:" });
-    opened.push(memory);
-    expect(level(memory)).toBe(2);
-  });
-});
-
 describe("SQLite teams: one read per database version", () => {
+  const team = (key: string, name: string) => ({
+    ...defaultTeamSettings("slack", "T0001", "Europe/London", 0),
+    team: key,
+    name,
+  });
+
   it("another connection's team write is seen by the next list", async () => {
     const { store, path } = open();
     await store.createTeamIfAbsent(team("alpha", "Alpha"));
