@@ -40,8 +40,8 @@ export interface SlackChild {
   stats(): Promise<{ calls: Record<string, number>; refusals: string[] }>;
   clearCalls(): Promise<void>;
   /**
-   * For startTestBot, which reads only `url` and `limitRefusals()` (the refusals as of the last
-   * stats(): the bench checks them itself before stopping the bot).
+   * For startTestBot, which reads only `url` and `limitRefusals()`; the latter is always empty
+   * here: the bench checks the child's refusals itself, through stats(), before stopping a bot.
    */
   readonly asFake: FakeSlackApi;
   close(): Promise<void>;
@@ -69,18 +69,14 @@ export async function startSlackChild(spec: SlackChildSpec): Promise<SlackChild>
       waiting.set(id, answered);
       child.send({ id, op } satisfies SlackChildRequest);
     });
-  let refusals: string[] = [];
-  const asFake = {
-    url,
-    limitRefusals: () => refusals.map((r) => ({ method: r, error: r, problems: [r] })),
-  } as unknown as FakeSlackApi; // the bench's bots use nothing else of it (see asFake's docstring)
+  // startTestBot reads only these two; the refusals are the child's, checked through stats().
+  const asFake = { url, limitRefusals: () => [] } as unknown as FakeSlackApi;
   return {
     url,
     asFake,
     async stats() {
       const answer = await ask("calls");
-      refusals = answer.refusals ?? [];
-      return { calls: answer.calls ?? {}, refusals };
+      return { calls: answer.calls ?? {}, refusals: answer.refusals ?? [] };
     },
     clearCalls: async () => {
       await ask("clearCalls");

@@ -106,16 +106,7 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
     stop: async () => undefined,
   };
 
-  /**
-   * `answering` is set to the mark of a request being answered (yield.ts) once its signature is
-   * good, until it is answered: forged or refused requests, and clients still sending their body,
-   * never hold background work back.
-   */
-  async function receive(
-    request: IncomingMessage,
-    response: ServerResponse,
-    answering: { done: () => void },
-  ): Promise<void> {
+  async function receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const boltApp = app;
     if (!boltApp) {
       // Mounted before `new App({ receiver })` ran: 503 so Slack tries again later.
@@ -127,10 +118,10 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
     if (contentType === FORM && isSslCheck(raw)) return sendEmpty(response);
 
     const text = verifiedText(request, raw);
-    answering.done = answeringRequest();
-    // Answered (or the client gone) ends it too: a listener still running after the ack
-    // time-out's 500 is background work by then.
-    response.once("close", answering.done);
+    // Background work (the inbox worker, the sweep) gives way from here until the answer is sent
+    // or the client is gone: forged requests and clients still sending their body never hold it
+    // back, and a listener still running after the ack time-out's 500 is background work by then.
+    response.once("close", answeringRequest());
     const body = parseBody(text, contentType);
     if (body.type === "url_verification") {
       // Slack's "url_verification" handshake when the request URL is saved: echo the challenge.
@@ -246,18 +237,14 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): Slac
   const handler: RouteHandler = {
     methods: ["POST"],
     async handle(request, response) {
-      // Background work (the inbox worker, the sweep) gives way while signed requests wait for answers.
-      const answering: { done: () => void } = { done: () => undefined };
       try {
-        await receive(request, response, answering);
+        await receive(request, response);
       } catch (error) {
         // The Slack edge handler: BotError code → status, reason to the log, nothing in the body.
         const status = httpStatusForError(error);
         if (status >= 500) logger.error(describeError(error), "Slack request failed");
         else logger.warn({ status, ...describeError(error) }, "Slack request refused");
         if (!response.headersSent) sendStatus(response, status);
-      } finally {
-        answering.done();
       }
     },
   };

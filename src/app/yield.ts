@@ -30,9 +30,9 @@ function notify(): void {
 }
 
 /**
- * Marks a request as being answered (the HTTP server and the Socket Mode receiver call it as a
- * request or envelope arrives) until the returned function is called; calling that twice counts
- * once.
+ * Marks a request as being answered until the returned function is called (calling it twice
+ * counts once): the Slack HTTP receiver from a request's verified signature to its answer, the
+ * Socket Mode receiver from an envelope's arrival to its ack.
  */
 export function answeringRequest(): () => void {
   answering += 1;
@@ -63,8 +63,8 @@ function nextActivity(): { promise: Promise<void>; stop(): void } {
 /**
  * Resolves when the background may take its next slice: in a lull (LULL_TURNS turns with no
  * request started, answered or in progress), or after BUSY_WAIT_MS on `timers`, whichever comes
- * first. Waits on the requests' own starts and answers, never by
- * spinning, so a server whose requests all wait (on a lock) spends no CPU here.
+ * first. Waits on the requests' own starts and answers, never by spinning, so a server whose
+ * requests all wait (on a lock) spends no CPU here.
  */
 async function quieter(timers: Timers, nextTurn: () => Promise<void>): Promise<void> {
   let late = false;
