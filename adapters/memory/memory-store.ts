@@ -135,13 +135,20 @@ class MemoryStore implements Store {
     this.assertOpen();
     checkRecord(HighlightQueryRecord, query, "highlight query");
     const conversations = query.conversationIds === undefined ? undefined : new Set(query.conversationIds);
+    const team = query.team;
+    const sources = new Set(team?.conversationIds);
+    // HighlightQuery.team: typed text by its team only; the rest by source (all when none).
+    const isTeams = (h: Highlight): boolean =>
+      team === undefined ||
+      (h.team !== undefined ? h.team === team.team : sources.size === 0 || sources.has(h.conversationId));
     return [...this.highlights.values()]
       .filter(
         (h) =>
           h.workspace === query.workspace &&
           h.postedAtMs >= query.fromMs &&
           h.postedAtMs < query.toMs &&
-          (conversations === undefined || conversations.has(h.conversationId)),
+          (conversations === undefined || conversations.has(h.conversationId)) &&
+          isTeams(h),
       )
       .sort(
         (a, b) =>

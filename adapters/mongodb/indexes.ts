@@ -29,7 +29,7 @@ export interface IndexSpec {
  * a version above this refuses to start (a newer weeknotes set the database up), as the SQLite
  * store does with a newer schema.
  */
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 /**
  * Every index, created at start-up by {@link ensureIndexes}. The unique indexes are what make each
@@ -46,6 +46,14 @@ export const INDEXES: readonly IndexSpec[] = [
     collection: "highlights",
     keys: { workspace: 1, postedAtMs: 1, conversationId: 1, id: 1 },
     options: { name: "highlights_by_time" },
+  },
+  // One team's draft (HighlightQuery.team): each $or branch, typed text by team and the rest
+  // (team null) by conversation, seeks its own keys instead of reading the workspace's whole week.
+  // Version 2.
+  {
+    collection: "highlights",
+    keys: { workspace: 1, team: 1, conversationId: 1, postedAtMs: 1 },
+    options: { name: "highlights_by_team" },
   },
   // "Forget me" finds a person's highlights and tags without a scan of the workspace.
   {

@@ -252,6 +252,15 @@ export class MongoStore implements Store {
       if (query.conversationIds !== undefined) {
         filter.conversationId = { $in: [...query.conversationIds] };
       }
+      if (query.team !== undefined) {
+        // HighlightQuery.team; `team` is stored null on untyped highlights (documents.ts). The
+        // branch's conversationId is its own key, so the query's outer one still applies as well.
+        const untyped: Document = { team: null };
+        if (query.team.conversationIds.length > 0) {
+          untyped.conversationId = { $in: [...query.team.conversationIds] };
+        }
+        filter.$or = [{ team: query.team.team }, untyped];
+      }
       const docs = await this.highlights
         .find(filter, { projection: { _id: 0 } })
         .sort({ postedAtMs: 1, conversationId: 1, id: 1 })

@@ -82,18 +82,29 @@ export class HighlightTable {
     return row === undefined ? undefined : toHighlight(row);
   }
 
-  /** Highlights posted in [fromMs, toMs) (UTC epoch ms), oldest first, ties by conversation then id. */
+  /**
+   * Highlights posted in [fromMs, toMs) (UTC epoch ms), oldest first, ties by conversation then id;
+   * with `query.team`, only that team's (HighlightQuery), filtered in SQL so that rows of other
+   * teams and conversations are never parsed.
+   * @throws BotError `store.invalid` when the query is invalid, `store.corrupt` when a row does not parse.
+   */
   list(query: HighlightQuery): Highlight[] {
     checkRecord(HighlightQueryRecord, query, "highlight query");
-    const rows =
-      query.conversationIds === undefined
-        ? this.sql.list.all(query.workspace, query.fromMs, query.toMs)
-        : this.sql.listIn.all(
-            query.workspace,
-            query.fromMs,
-            query.toMs,
-            JSON.stringify(query.conversationIds),
-          );
+    const { workspace, fromMs, toMs, team } = query;
+    // JSON arrays keep each statement's SQL fixed whatever the number of conversations.
+    const conversations = query.conversationIds === undefined ? null : JSON.stringify(query.conversationIds);
+    let rows: unknown[];
+    if (team !== undefined) {
+      const shared = { workspace, fromMs, toMs, team: team.team, conversations };
+      rows =
+        team.conversationIds.length === 0
+          ? this.sql.listTeamEverywhere.all(shared)
+          : this.sql.listTeamSources.all({ ...shared, sources: JSON.stringify(team.conversationIds) });
+    } else if (conversations === null) {
+      rows = this.sql.list.all(workspace, fromMs, toMs);
+    } else {
+      rows = this.sql.listIn.all(workspace, fromMs, toMs, conversations);
+    }
     return rows.map(toHighlight);
   }
 
@@ -235,6 +246,41 @@ function toHighlight(raw: unknown): Highlight {
   };
 }
 
+// One team's highlights (HighlightQuery.team), one arm per kind, each on its own partial index
+// (schema 9). INDEXED BY because, without statistics, the planner prefers highlights_by_time to
+// skip the sort and then reads every row of the workspace's week; naming the index also makes a
+// schema that lost it fail at prepare rather than go slow. `:conversations` is the query's own
+// conversation filter, NULL when absent.
+const TYPED_FOR_TEAM = `
+  SELECT ${COLUMNS} FROM highlights INDEXED BY highlights_typed_by_team
+  WHERE workspace = :workspace AND team = :team AND posted_at_ms >= :fromMs AND posted_at_ms < :toMs
+    AND (:conversations IS NULL OR conversation_id IN (SELECT value FROM json_each(:conversations)))`;
+const ORDER = "ORDER BY posted_at_ms, conversation_id, id";
+
+/**
+ * The SQL of the team listings, with named parameters workspace, fromMs, toMs, team,
+ * conversations (a JSON array or NULL) and, for `sources`, sources (a non-empty JSON array).
+ * Exported for the query plan test.
+ */
+export const TEAM_LIST_SQL = {
+  /** Typed text of the team, and untyped highlights posted in `sources`. */
+  sources: `${TYPED_FOR_TEAM}
+  UNION ALL
+  SELECT ${COLUMNS} FROM highlights INDEXED BY highlights_untyped_by_conversation
+  WHERE workspace = :workspace AND team IS NULL
+    AND conversation_id IN (SELECT value FROM json_each(:sources))
+    AND posted_at_ms >= :fromMs AND posted_at_ms < :toMs
+    AND (:conversations IS NULL OR conversation_id IN (SELECT value FROM json_each(:conversations)))
+  ${ORDER}`,
+  /** Typed text of the team, and every untyped highlight (a team with no source conversations). */
+  everywhere: `${TYPED_FOR_TEAM}
+  UNION ALL
+  SELECT ${COLUMNS} FROM highlights INDEXED BY highlights_by_time
+  WHERE workspace = :workspace AND posted_at_ms >= :fromMs AND posted_at_ms < :toMs AND team IS NULL
+    AND (:conversations IS NULL OR conversation_id IN (SELECT value FROM json_each(:conversations)))
+  ${ORDER}`,
+} as const;
+
 function prepare(db: Database.Database) {
   const where = "WHERE workspace = ? AND id = ?";
   return {
@@ -264,5 +310,7 @@ function prepare(db: Database.Database) {
       WHERE workspace = ? AND posted_at_ms >= ? AND posted_at_ms < ?
         AND conversation_id IN (SELECT value FROM json_each(?))
       ORDER BY posted_at_ms, conversation_id, id`),
+    listTeamSources: db.prepare(TEAM_LIST_SQL.sources),
+    listTeamEverywhere: db.prepare(TEAM_LIST_SQL.everywhere),
   };
 }

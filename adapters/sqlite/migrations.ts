@@ -144,6 +144,16 @@ CREATE TABLE sweep_cursors (
 ) STRICT;
 `;
 
+// A team's draft lists only its own highlights (HighlightQuery.team): typed text by its team, the
+// rest by conversation. Each row is in exactly one of the two partial indexes, so a write keeps one
+// more index, and neither draft query reads the rows of other teams or conversations.
+const V9_HIGHLIGHTS_BY_TEAM = `
+CREATE INDEX highlights_typed_by_team ON highlights (workspace, team, posted_at_ms)
+  WHERE team IS NOT NULL;
+CREATE INDEX highlights_untyped_by_conversation ON highlights (workspace, conversation_id, posted_at_ms)
+  WHERE team IS NULL;
+`;
+
 /** Every schema step, oldest first. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { description: "highlights, weeknotes and weeknote revisions", sql: V1_INITIAL },
@@ -154,6 +164,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { description: "named leases", sql: V6_LEASES },
   V7_CORE_RECUT,
   { description: "sweep cursors", sql: V8_SWEEP_CURSORS },
+  { description: "highlights by team and by conversation", sql: V9_HIGHLIGHTS_BY_TEAM },
 ];
 
 /** The `PRAGMA user_version` of a database: how many steps of {@link MIGRATIONS} it has had. */

@@ -38,10 +38,13 @@ export async function teamHighlights(
   team: TeamSettings,
   window: WeekWindow,
 ): Promise<Highlight[]> {
+  // The store narrows to the team's own (typed text for it, the rest from its sources) so a draft
+  // does not read its whole workspace; selectTeamHighlights still applies the full rule after.
   const all = await source.highlights.listHighlights({
     workspace: team.workspace,
     fromMs: window.startMs,
     toMs: window.endMs,
+    team: { team: team.team, conversationIds: team.sourceChannels },
   });
   // Tags keep the names people reacted with: compared through the workspace's custom aliases too.
   const names = [...new Set(all.flatMap((h) => h.tags.map((tag) => tag.reaction)))];

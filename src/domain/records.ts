@@ -115,6 +115,7 @@ export const HighlightQueryRecord = z.object({
   fromMs: epochMs,
   toMs: epochMs,
   conversationIds: z.array(z.string()).optional(),
+  team: z.object({ team: id, conversationIds: z.array(z.string()) }).optional(),
 });
 
 export const WeeknoteQueryRecord = z.object({

@@ -46,6 +46,21 @@ export interface HighlightQuery {
   readonly toMs: number;
   /** Only from these conversations; all when absent. */
   readonly conversationIds?: readonly string[];
+  /**
+   * Only the highlights one team may draw on (the "where" rule of selectTeamHighlights): typed
+   * highlights whose `team` is `team`, and highlights with no team posted in one of
+   * `conversationIds` (in any conversation when that list is empty). Typed highlights of other
+   * teams are never returned. All of the workspace's highlights when absent. Applies on top of the
+   * query's own `conversationIds`, which still limits both kinds. Lets a store leave rows of other
+   * teams unread (a draft per team must not pay for its whole workspace).
+   */
+  readonly team?: TeamHighlightFilter;
+}
+
+/** The team part of a {@link HighlightQuery}: a team id and its source conversations. */
+export interface TeamHighlightFilter {
+  readonly team: string;
+  readonly conversationIds: readonly string[];
 }
 
 /** Highlights, one per message or typed text, keyed by (workspace, id). */

@@ -198,6 +198,145 @@ export function highlightContract(current: CurrentStore): void {
       ).toEqual([]);
     });
 
+    it("lists one team's highlights: typed text for it, the rest from its sources or everywhere, in order", async () => {
+      const from = T0;
+      const to = T0 + 7 * 24 * 3600 * 1000;
+      const msg = (
+        conversationId: string,
+        messageId: string,
+        postedAtMs: number,
+        more: Partial<Highlight> = {},
+      ) =>
+        makeHighlight({
+          conversationId,
+          messageId,
+          postedAtMs,
+          text: `${conversationId} ${messageId}`,
+          ...more,
+        });
+      const typed = (id: string, team: string, conversationId: string, postedAtMs: number) =>
+        makeTypedHighlight({ id, team, conversationId, postedAtMs, text: id });
+      // bins reads C1 and C2; roads reads C3.
+      const c2First = msg("C2", "1.000001", from);
+      const binsInC9 = typed("typed/bins-c9", "bins", "C9", from + 5);
+      const roadsInC1 = typed("typed/roads-c1", "roads", "C1", from + 5);
+      const c9 = msg("C9", "2.000001", from + 5);
+      // One instant, both kinds, ties by conversation then id across them.
+      const binsInC0 = typed("typed/bins-c0", "bins", "C0", from + 10);
+      const c1b = msg("C1", "3.000002", from + 10);
+      const c1a = msg("C1", "3.000001", from + 10, { private: true });
+      const binsInC1 = typed("typed/bins-c1", "bins", "C1", from + 10);
+      const c3 = msg("C3", "4.000001", from + 20);
+      const c2Last = msg("C2", "5.000001", to - 1);
+      const binsBefore = typed("typed/bins-before", "bins", "C1", from - 1);
+      const c1AtEnd = msg("C1", "6.000001", to);
+      const elsewhere = makeTypedHighlight({
+        workspace: OTHER_WS,
+        id: "typed/bins-other",
+        postedAtMs: from + 1,
+      });
+      await store.saveHighlights([
+        c1AtEnd,
+        c3,
+        binsInC1,
+        elsewhere,
+        c1a,
+        roadsInC1,
+        c2Last,
+        binsBefore,
+        c9,
+        binsInC0,
+        c1b,
+        binsInC9,
+        c2First,
+      ]);
+      const ids = async (team: { team: string; conversationIds: string[] }, conversationIds?: string[]) =>
+        (
+          await store.listHighlights({
+            workspace: WS,
+            fromMs: from,
+            toMs: to,
+            team,
+            ...(conversationIds === undefined ? {} : { conversationIds }),
+          })
+        ).map((h) => h.id);
+
+      // Typed text goes to its team wherever it was typed; private ones are left to the domain.
+      expect(await ids({ team: "bins", conversationIds: ["C1", "C2"] })).toEqual([
+        "C2/1.000001",
+        "typed/bins-c9",
+        "typed/bins-c0",
+        "C1/3.000001",
+        "C1/3.000002",
+        "typed/bins-c1",
+        "C2/5.000001",
+      ]);
+      expect(await ids({ team: "roads", conversationIds: ["C3"] })).toEqual([
+        "typed/roads-c1",
+        "C3/4.000001",
+      ]);
+      // No sources: every untyped highlight, and still only this team's typed text.
+      expect(await ids({ team: "bins", conversationIds: [] })).toEqual([
+        "C2/1.000001",
+        "C9/2.000001",
+        "typed/bins-c9",
+        "typed/bins-c0",
+        "C1/3.000001",
+        "C1/3.000002",
+        "typed/bins-c1",
+        "C3/4.000001",
+        "C2/5.000001",
+      ]);
+      expect(await ids({ team: "parks", conversationIds: ["C2", "C404"] })).toEqual([
+        "C2/1.000001",
+        "C2/5.000001",
+      ]);
+      // The query's own conversations still narrow both kinds.
+      expect(await ids({ team: "bins", conversationIds: ["C1", "C2"] }, ["C9", "C1"])).toEqual([
+        "typed/bins-c9",
+        "C1/3.000001",
+        "C1/3.000002",
+        "typed/bins-c1",
+      ]);
+      expect(await ids({ team: "bins", conversationIds: [] }, ["C9"])).toEqual([
+        "C9/2.000001",
+        "typed/bins-c9",
+      ]);
+      expect(await ids({ team: "bins", conversationIds: ["C1"] }, [])).toEqual([]);
+
+      // Whole highlights, as stored.
+      expect(
+        await store.listHighlights({
+          workspace: WS,
+          fromMs: from,
+          toMs: to,
+          team: { team: "roads", conversationIds: ["C3"] },
+        }),
+      ).toStrictEqual([roadsInC1, c3]);
+      expect(
+        await store.listHighlights({
+          workspace: OTHER_WS,
+          ...ALL_TIME,
+          team: { team: "bins", conversationIds: ["C1"] },
+        }),
+      ).toStrictEqual([elsewhere]);
+    });
+
+    it("refuses an invalid team filter with store.invalid", async () => {
+      const bad = [
+        { team: "", conversationIds: ["C1"] },
+        { team: "bins" },
+        { team: "bins", conversationIds: "C1" },
+        { team: 7, conversationIds: [] },
+      ];
+      for (const team of bad) {
+        await expectBotError(
+          store.listHighlights({ workspace: WS, ...ALL_TIME, team: team as never }),
+          "store.invalid",
+        );
+      }
+    });
+
     it("keeps workspaces apart", async () => {
       const mine = makeHighlight({ text: "mine" });
       const theirs = makeHighlight({ workspace: OTHER_WS, text: "theirs" });
