@@ -417,7 +417,7 @@ export async function benchIngest(): Promise<void> {
     `all ${EVENTS} highlights stored ${ours.storedMs.toFixed(0)} ms after the first request: ${rate(EVENTS, ours.storedMs)} events/s through the worker (rounds: ${runs.map((r) => rate(EVENTS, r.storedMs)).join(", ")})`,
   );
   console.log(
-    `SQLite synchronous=${sync ?? ours.synchronous} (recorded events: NORMAL commit, then an fsync of the WAL off the event loop); Web API calls for the new events ${JSON.stringify(ours.calls)}, on the retries ${retry.retryCalls}`,
+    `SQLite synchronous=${sync ?? ours.synchronous} (the store's connection; recorded events are committed FULL by a connection on a thread of their own); Web API calls for the new events ${JSON.stringify(ours.calls)}, on the retries ${retry.retryCalls}`,
   );
   console.log(
     `per event, outside the server: Bolt's signature check ${steps.verifyUs.toFixed(1)} µs, JSON.parse ${steps.parseUs.toFixed(1)} µs`,

@@ -127,7 +127,7 @@ export async function buildBot(config: Config, overrides: BotOverrides = {}): Pr
     overrides.store ??
     (storeChoice.kind === "mongodb"
       ? await openMongoStore({ uri: storeChoice.uri, inboxKeepMs: INBOX_KEEP_MS })
-      : openSqliteStore({ path: join(config.dataDir, "weeknotes.sqlite") }));
+      : openSqliteStore({ path: join(config.dataDir, "weeknotes.sqlite"), startRecordWriter: true }));
   const metrics = createPromMetrics({ inbox: openedStore, clock });
   // Every store call is timed, and inbox and highlight counts are read off it, in one place.
   const store = instrumentStore(openedStore, metrics);

@@ -48,50 +48,14 @@ export class InboxTable {
   }
 
   /**
-   * Inserts a pending event due from its receivedAtMs, with its payload as JSON text, unless
-   * (workspace, eventId) is already there. Committed (and synced, as SQLite's synchronous setting
-   * says) before it returns.
-   * @returns "recorded", or "duplicate" for a repeat (never an error).
-   * @throws BotError `store.invalid` before writing when a field is invalid or the payload has no
-   *   JSON form.
-   */
-  record(event: NewInboxEvent): "recorded" | "duplicate" {
-    checkRecord(NewInboxEventRecord, event, "inbox event");
-    const payload = checkJson(event.payload, "an inbox event payload");
-    const changes = this.sql.insert.run({
-      workspace: event.workspace,
-      event_id: event.eventId,
-      kind: event.kind,
-      payload,
-      correlation_id: event.correlationId,
-      received_at_ms: event.receivedAtMs,
-    }).changes;
-    return changes > 0 ? "recorded" : "duplicate";
-  }
-
-  /**
-   * Records several events in one immediate transaction (one commit, one WAL sync), each as
-   * {@link record} does. An event that fails its check gets its error in its place and is not
-   * written; the others still are.
+   * Records several events in one immediate transaction (one commit), each as a pending event due
+   * from its receivedAtMs ({@link INSERT_INBOX_EVENT}). An event that fails its check gets its
+   * error in its place and is not written; the others still are.
    * @returns per event, in order: "recorded", "duplicate", or the BotError `store.invalid` it failed.
    * @throws the SQLite error when the transaction cannot be written: then none of them is.
    */
   recordAll(events: readonly NewInboxEvent[]): ("recorded" | "duplicate" | Error)[] {
-    const rows = events.map((event) => {
-      try {
-        checkRecord(NewInboxEventRecord, event, "inbox event");
-        return {
-          workspace: event.workspace,
-          event_id: event.eventId,
-          kind: event.kind,
-          payload: checkJson(event.payload, "an inbox event payload"),
-          correlation_id: event.correlationId,
-          received_at_ms: event.receivedAtMs,
-        };
-      } catch (error) {
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    });
+    const rows = events.map(inboxRowOrError);
     return this.db
       .transaction(() =>
         rows.map((row) =>
@@ -170,6 +134,46 @@ export class InboxTable {
   }
 }
 
+/** An inbox_events row to insert with {@link INSERT_INBOX_EVENT}: the event's columns, payload as JSON text. */
+export interface InboxRow {
+  readonly workspace: string;
+  readonly event_id: string;
+  readonly kind: string;
+  readonly payload: string;
+  readonly correlation_id: string;
+  readonly received_at_ms: number;
+}
+
+/**
+ * The row for `event`, or the BotError `store.invalid` it fails (a field invalid, or a payload with
+ * no JSON form); never throws.
+ */
+export function inboxRowOrError(event: NewInboxEvent): InboxRow | Error {
+  try {
+    checkRecord(NewInboxEventRecord, event, "inbox event");
+    return {
+      workspace: event.workspace,
+      event_id: event.eventId,
+      kind: event.kind,
+      payload: checkJson(event.payload, "an inbox event payload"),
+      correlation_id: event.correlationId,
+      received_at_ms: event.receivedAtMs,
+    };
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * Inserts an {@link InboxRow} as a pending event due from its receipt, unless its (workspace,
+ * event_id) is there already (then it changes nothing: a redelivery).
+ */
+export const INSERT_INBOX_EVENT = `
+  INSERT INTO inbox_events (workspace, event_id, kind, payload, correlation_id, received_at_ms,
+    not_before_ms)
+  VALUES (:workspace, :event_id, :kind, :payload, :correlation_id, :received_at_ms, :received_at_ms)
+  ON CONFLICT (workspace, event_id) DO NOTHING`;
+
 function toEvent(raw: unknown): InboxEvent {
   const row = parseRow(EventRowSchema, raw, "inbox event");
   return {
@@ -188,11 +192,7 @@ function toEvent(raw: unknown): InboxEvent {
 
 function prepare(db: Database.Database) {
   return {
-    insert: db.prepare(`
-      INSERT INTO inbox_events (workspace, event_id, kind, payload, correlation_id, received_at_ms,
-        not_before_ms)
-      VALUES (:workspace, :event_id, :kind, :payload, :correlation_id, :received_at_ms, :received_at_ms)
-      ON CONFLICT (workspace, event_id) DO NOTHING`),
+    insert: db.prepare(INSERT_INBOX_EVENT),
     due: db.prepare(`
       SELECT workspace, event_id FROM inbox_events
       WHERE status = 'pending' AND not_before_ms <= :now_ms

@@ -154,6 +154,23 @@ CREATE INDEX highlights_untyped_by_conversation ON highlights (workspace, conver
   WHERE team IS NULL;
 `;
 
+// The store keeps its lists of teams while this number stays the same (SqliteStore.listTeams):
+// PRAGMA data_version moves at every commit of another connection, and the inbox's own writer is
+// one (record-writer.ts), so it would drop them at every recorded event.
+const V10_TEAMS_VERSION = `
+CREATE TABLE teams_version (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+) STRICT;
+INSERT INTO teams_version (id, version) VALUES (1, 0);
+CREATE TRIGGER teams_version_after_insert AFTER INSERT ON teams
+  BEGIN UPDATE teams_version SET version = version + 1; END;
+CREATE TRIGGER teams_version_after_update AFTER UPDATE ON teams
+  BEGIN UPDATE teams_version SET version = version + 1; END;
+CREATE TRIGGER teams_version_after_delete AFTER DELETE ON teams
+  BEGIN UPDATE teams_version SET version = version + 1; END;
+`;
+
 /** Every schema step, oldest first. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { description: "highlights, weeknotes and weeknote revisions", sql: V1_INITIAL },
@@ -165,6 +182,7 @@ export const MIGRATIONS: readonly Migration[] = [
   V7_CORE_RECUT,
   { description: "sweep cursors", sql: V8_SWEEP_CURSORS },
   { description: "highlights by team and by conversation", sql: V9_HIGHLIGHTS_BY_TEAM },
+  { description: "a version number of the teams table", sql: V10_TEAMS_VERSION },
 ];
 
 /** The `PRAGMA user_version` of a database: how many steps of {@link MIGRATIONS} it has had. */

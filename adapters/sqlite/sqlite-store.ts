@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { BotError, isBotError } from "../../src/domain/errors.ts";
@@ -24,10 +23,11 @@ import { ConversationReferenceTable } from "./conversation-references.ts";
 import { CursorTable } from "./cursors.ts";
 import { translating } from "./errors.ts";
 import { HighlightTable } from "./highlights.ts";
-import { type ClaimQuery, InboxTable, type NewInboxEvent } from "./inbox.ts";
+import { type ClaimQuery, type InboxRow, InboxTable, inboxRowOrError, type NewInboxEvent } from "./inbox.ts";
 import { InstallationTable } from "./installations.ts";
 import { LeaseTable } from "./leases.ts";
 import { migrate } from "./migrations.ts";
+import { RecordWriter } from "./record-writer.ts";
 import { RetentionQueries } from "./retention.ts";
 import { TeamTable } from "./teams.ts";
 import { type Decision, type WeeknoteQuery, WeeknoteTables } from "./weeknotes.ts";
@@ -44,23 +44,16 @@ export interface SqliteStoreOptions {
    */
   readonly busyTimeoutMs?: number;
   /**
-   * Makes the write-ahead log durable after recorded events were committed (see SqliteStore,
-   * "Group commit"); resolves once it is on disk, rejects when it cannot be. Default: `fdatasync` of
-   * the `-wal` file through a handle kept open. Tests pass their own to hold or fail the sync.
+   * Start the thread that writes recorded events (see SqliteStore, "Group commit") when the store
+   * opens, so the first events do not wait for it to start: for the bot, which records events from
+   * its first request. Default false: it starts at the first recorded event (the CLI records none).
    */
-  readonly syncWal?: (walPath: string) => Promise<void>;
+  readonly startRecordWriter?: boolean;
 }
 
 /** A write whose durability comes from an earlier synced inbox row (see SqliteStore, "Durability"). */
 const RELAXED = "relaxed";
 type Durability = "full" | typeof RELAXED;
-
-/**
- * WAL syncs of recorded events running at once. A sync covers every commit made before it began,
- * so a turn committed while one runs starts its own rather than waiting for it to end (halving
- * its wait on a slow disk); beyond a few they only queue in libuv's thread pool (4 threads).
- */
-const SYNCS_IN_FLIGHT = 2;
 
 /** Longest pause between two tries of a call refused because another connection holds the lock, ms. */
 const MAX_BUSY_PAUSE_MS = 50;
@@ -103,16 +96,14 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * `busyTimeoutMs` has passed; meanwhile the process keeps answering.
  *
  * **Group commit.** recordEvent calls made in the same event-loop turn are written in one
- * transaction at the end of that turn (setImmediate), or, while SYNCS_IN_FLIGHT syncs run, with
- * every later one when a sync ends; none of them resolves before the WAL holding it is synced
- * to disk, so each is still acknowledged only once durable (SPEC §4). The
- * commit itself runs with `synchronous = NORMAL` and the sync is an asynchronous `fdatasync` of the
- * `-wal` file on libuv's thread pool: exactly the sync SQLite's FULL commit would make (the whole
- * WAL, every earlier frame with it), but the event loop keeps parsing and answering meanwhile
- * (a FULL commit held it about 0.6 ms, most of a recorded event's cost). SQLite never deletes the WAL while this
- * connection is open, and a checkpoint syncs the WAL before it copies it and the database file
- * before the WAL is reused, so a committed frame is never moved out of the file the sync covers
- * without being synced. A database in memory has no WAL: its records commit FULL as before.
+ * transaction at the end of that turn (setImmediate), or, while an earlier batch is being written,
+ * with every later one when it ends. The transaction is committed FULL (SQLite syncs the WAL before
+ * the commit is visible or answered), so each event is acknowledged only once durable (SPEC §4),
+ * by a connection of its own on a thread of its own ({@link RecordWriter}): the commit and its sync
+ * (about a millisecond, most of a recorded event's cost on the event loop when it ran there) and
+ * any wait for another process's lock no longer hold the event loop, which keeps parsing and
+ * answering meanwhile; and the longer a batch takes, the more the next one carries. A database in
+ * memory has no file to share: its records are committed FULL on this connection.
  *
  * **Durability of the worker's own writes.** claimEvents, finishEvent and the capture writes
  * (addTag, removeTag, updateHighlightText, removeHighlight) commit with `synchronous = NORMAL`: no
@@ -121,7 +112,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * at the first frame whose cumulative checksum fails. So if a worker write is lost, the worker's
  * later `finishEvent(done)` is lost with it, the inbox row (synced when recorded) is pending again,
  * and the event is redone; every capture step is idempotent. Any later sync (of the next
- * recorded events, a draft's or a decision's FULL commit) syncs the whole WAL, the earlier NORMAL
+ * recorded events' FULL commit, a draft's or a decision's) syncs the whole WAL, the earlier NORMAL
  * frames with it, and a checkpoint syncs the WAL before copying it. Writes that are acknowledged without an inbox row
  * behind them (drafts, decisions, teams, installations) stay FULL.
  *
@@ -135,22 +126,17 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly busyTimeoutMs: number;
-  /** recordEvent calls of this event-loop turn, written together by {@link flushRecords}. */
+  /** recordEvent calls waiting to be written together by {@link flushRecords}. */
   private pendingRecords: PendingRecord[] = [];
   /** Flushes under way (one may wait on a locked database), for close(). */
   private readonly flushing = new Set<Promise<void>>();
-  /** Set by close(): records are written at once, whatever syncs run. */
-  private closing = false;
-  /** The `-wal` file recorded events are synced through; undefined for a database in memory. */
-  private readonly walPath: string | undefined;
-  private readonly syncWal: (walPath: string) => Promise<void>;
-  private walHandle: Promise<FileHandle> | undefined;
-  /** Committed turns of records waiting for the next WAL sync, and the sync in progress. */
-  private unsynced: { answer(): void; fail(error: unknown): void }[] = [];
-  private readonly syncing = new Set<Promise<void>>();
-  /** Team lists read while the database's data_version was `version` (see listTeams). */
+  /** True while a batch of records is being written: later ones wait for it to end. */
+  private writing = false;
+  /** Writes recorded events to the file off the event loop; undefined for a database in memory. */
+  private readonly writer: RecordWriter | undefined;
+  /** Team lists read while the teams table's version was `version` (see listTeams). */
   private teamLists: { version: number; lists: Map<string, readonly TeamSettings[]> } | undefined;
-  private readonly dataVersion: Database.Statement<[], number>;
+  private readonly teamsVersion: Database.Statement<[], number>;
   private readonly highlights: HighlightTable;
   private readonly weeknotes: WeeknoteTables;
   private readonly inbox: InboxTable;
@@ -175,8 +161,8 @@ export class SqliteStore implements Store {
       }
     }
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    this.walPath = memory || options.path === "" ? undefined : `${options.path}-wal`;
-    this.syncWal = options.syncWal ?? ((walPath) => this.fsyncWal(walPath));
+    this.writer =
+      memory || options.path === "" ? undefined : new RecordWriter(options.path, this.busyTimeoutMs);
     // Opening (the journal mode, the migrations) may wait for another process's lock as SQLite
     // does: nothing is served yet. Afterwards the busy timeout is 0: SQLite answers SQLITE_BUSY at
     // once and `run` waits on a timer instead.
@@ -198,7 +184,8 @@ export class SqliteStore implements Store {
       this.references = new ConversationReferenceTable(this.db);
       this.cursors = new CursorTable(this.db);
       this.retention = new RetentionQueries(this.db);
-      this.dataVersion = this.db.prepare<[], number>("PRAGMA data_version").pluck();
+      this.teamsVersion = this.db.prepare<[], number>("SELECT version FROM teams_version").pluck();
+      if (options.startRecordWriter === true) this.writer?.prepare();
     } catch (error) {
       this.db.close();
       throw error;
@@ -330,15 +317,17 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Read once per database version: capture asks for its workspace's teams on every reaction, and
-   * parsing a thousand teams' settings took about 5 ms each time. `PRAGMA data_version` changes
-   * whenever another connection (another process, a CLI) commits, and this connection's own team
-   * writes drop the lists, so a list is never older than the database. The settings objects are
-   * frozen and shared; each caller gets its own array.
+   * Read once per version of the teams table: capture asks for its workspace's teams on every
+   * reaction, and parsing a thousand teams' settings took about 5 ms each time. The version
+   * (schema 10's `teams_version`) is moved by triggers at every insert, update or delete of a team,
+   * whichever connection or process makes it, so a list is never older than the database; other
+   * tables' writes (every recorded event is one, from the writer's connection) leave the lists be.
+   * This connection's own team writes also drop them. The settings objects are frozen and shared;
+   * each caller gets its own array.
    */
   async listTeams(workspace?: string): Promise<TeamSettings[]> {
     return this.run("list teams", () => {
-      const version = this.dataVersion.get() as number;
+      const version = this.teamsVersion.get() as number;
       if (this.teamLists?.version !== version) {
         this.teamLists = { version, lists: new Map() };
       }
@@ -404,16 +393,12 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // Every record waiting gets its answer before the connection goes: those waiting for a sync
-    // slot are written now, those being written or synced are waited for.
-    this.closing = true;
-    while (this.pendingRecords.length > 0 || this.flushing.size > 0 || this.syncing.size > 0) {
-      if (this.pendingRecords.length > 0) this.startFlush();
-      await Promise.all([...this.flushing, ...this.syncing]);
+    // Every record waiting gets its answer before the connection goes.
+    while (this.pendingRecords.length > 0 || this.flushing.size > 0) {
+      if (this.pendingRecords.length > 0 && !this.writing) this.startFlush();
+      await Promise.all(this.flushing);
     }
-    const handle = this.walHandle;
-    this.walHandle = undefined;
-    await handle?.then((h) => h.close()).catch(() => undefined);
+    await this.writer?.close();
     if (this.db.open) {
       this.db.close();
     }
@@ -426,94 +411,45 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Writes the recordEvent calls waiting in one transaction; each call gets its own answer once
-   * the WAL holding them is synced (see the class's "Group commit"). While every sync slot is
-   * taken they wait, uncommitted and unanswered, and the end of a sync writes them with all that
-   * came meanwhile: one commit for many turns, where a commit per turn cost about as much CPU as
-   * the rows it wrote.
+   * Writes the recordEvent calls waiting in one transaction and answers each once it is committed
+   * and synced (see the class's "Group commit"). While a batch is being written, later calls wait,
+   * unwritten and unanswered, and go together when it ends: one commit for many turns.
    */
   private async flushRecords(): Promise<void> {
-    if (this.pendingRecords.length === 0) return;
-    if (this.walPath !== undefined && this.syncing.size >= SYNCS_IN_FLIGHT && !this.closing) return;
+    if (this.pendingRecords.length === 0 || this.writing) return;
     const batch = this.pendingRecords;
     this.pendingRecords = [];
-    let results: ("recorded" | "duplicate" | Error)[];
+    this.writing = true;
     try {
-      results = await this.run(
-        "record events",
-        () => this.inbox.recordAll(batch.map((p) => p.event)),
-        this.walPath === undefined ? "full" : RELAXED,
-      );
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    const answer = () =>
+      const results = await this.writeRecords(batch.map((pending) => pending.event));
       batch.forEach((pending, i) => {
         const result = results[i];
         if (result instanceof Error) pending.reject(result);
         else pending.resolve(result ?? "duplicate");
       });
-    if (this.walPath === undefined) {
-      answer();
-      return;
-    }
-    this.unsynced.push({
-      answer,
-      fail: (error) => {
-        for (const pending of batch) pending.reject(error);
-      },
-    });
-    this.startSync(this.walPath);
-  }
-
-  /** Syncs the WAL for every committed turn waiting, unless a sync runs (its end starts the next). */
-  private startSync(walPath: string): void {
-    if (this.syncing.size >= SYNCS_IN_FLIGHT || this.unsynced.length === 0) {
-      return;
-    }
-    const group = this.unsynced;
-    this.unsynced = [];
-    const sync: Promise<void> = this.syncWal(walPath)
-      .then(
-        () => {
-          for (const turn of group) turn.answer();
-        },
-        (error: unknown) => {
-          const failure = new BotError(
-            "store.unavailable",
-            "Cannot record events: the database's write-ahead log could not be synced to disk",
-            { cause: error },
-          );
-          for (const turn of group) turn.fail(failure);
-        },
-      )
-      .finally(() => {
-        this.syncing.delete(sync);
-        this.startSync(walPath);
-        this.startFlush();
-      });
-    this.syncing.add(sync);
-  }
-
-  /**
-   * `fdatasync` of the WAL through a handle opened at the first sync and kept until close(): the
-   * frames and the file's size reach the disk (fdatasync(2)), not its modification time, which a
-   * full `fsync` would also write through the filesystem's journal at every sync, even while the
-   * WAL is rewritten in place. The directory entry of a new WAL is synced by SQLite itself, with
-   * the WAL's header, even at `synchronous = NORMAL`.
-   */
-  private async fsyncWal(walPath: string): Promise<void> {
-    this.walHandle ??= open(walPath, "r");
-    const handle = this.walHandle;
-    try {
-      await (await handle).datasync();
     } catch (error) {
-      // A handle that could not be opened (or went bad) is opened afresh at the next sync.
-      if (this.walHandle === handle) this.walHandle = undefined;
-      await handle.then((h) => h.close()).catch(() => undefined);
-      throw error;
+      for (const pending of batch) pending.reject(error);
+    } finally {
+      this.writing = false;
     }
+    if (this.pendingRecords.length > 0) this.startFlush();
+  }
+
+  /** Each event's result in order (its `store.invalid` error in its place); throws when none was written. */
+  private async writeRecords(
+    events: readonly NewInboxEvent[],
+  ): Promise<("recorded" | "duplicate" | Error)[]> {
+    if (this.writer === undefined) {
+      return this.run("record events", () => this.inbox.recordAll(events));
+    }
+    if (!this.db.open) {
+      throw new BotError("store.unavailable", "Cannot record events: the store is closed");
+    }
+    const rows = events.map(inboxRowOrError);
+    const valid = rows.filter((row): row is InboxRow => !(row instanceof Error));
+    const written = valid.length === 0 ? [] : await this.writer.write(valid);
+    let next = 0;
+    return rows.map((row) => (row instanceof Error ? row : (written[next++] ?? "duplicate")));
   }
 
   /**

@@ -131,8 +131,8 @@ describe("SQLite migration to schema 9 (highlights by team and by conversation)"
     expect(withDb(path, schemaVersion)).toBe(8);
 
     store = openSqliteStore({ path });
-    expect(withDb(path, schemaVersion)).toBe(9);
-    expect(MIGRATIONS).toHaveLength(9);
+    expect(withDb(path, schemaVersion)).toBe(10);
+    expect(MIGRATIONS).toHaveLength(10);
     expect(
       withDb(path, (db) =>
         db

@@ -344,7 +344,7 @@ describe("SQLite migration of a schema 6 database (test/fixtures/sqlite-v6)", ()
   it("leaves the file at the newest schema, and migrates nothing when opened again", async () => {
     await open().close();
     expect(withDb(path, schemaVersion)).toBe(MIGRATIONS.length);
-    expect(MIGRATIONS).toHaveLength(9);
+    expect(MIGRATIONS).toHaveLength(10);
     expect(withDb(path, (db) => migrate(db))).toEqual([]);
 
     const again = open();
