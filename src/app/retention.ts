@@ -7,6 +7,7 @@ import type { Clock, Timers } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { HighlightStore, InboxStore, LeaseStore, WeeknoteStore } from "../ports/store.ts";
 import { teamHighlights } from "./draft-weeknote.ts";
+import { yieldToEventLoop } from "./yield.ts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -24,6 +25,13 @@ export const INBOX_KEEP_MS = 7 * DAY_MS;
 const WEEKNOTES_PER_TEAM = 520;
 /** Most highlight ids deleted in one store call (the port's limit). */
 const IDS_PER_CALL = 1000;
+
+/**
+ * Teams looked at between two yields to the event loop (yield.ts): the run reads each team's
+ * weeknotes, and a thousand teams' in one go held the event loop about 60 ms at a bot's start,
+ * with Slack's events waiting behind it.
+ */
+const TEAMS_PER_SLICE = 8;
 
 export interface RetentionDeps {
   readonly leases: LeaseStore;
@@ -94,7 +102,11 @@ export function createRetentionJob(deps: RetentionDeps): RetentionJob {
     const cutoffMs = nowMs - deps.retentionDays * DAY_MS;
     let highlights = 0;
     let weeks = 0;
-    for (const team of await deps.listTeams()) {
+    const teams = await deps.listTeams();
+    for (const [index, team] of teams.entries()) {
+      if (index % TEAMS_PER_SLICE === TEAMS_PER_SLICE - 1) {
+        await yieldToEventLoop(deps.timers);
+      }
       const notes = await deps.weeknotes.listWeeknotes({
         workspace: team.workspace,
         team: team.team,

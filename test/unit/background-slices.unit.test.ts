@@ -3,6 +3,7 @@ import { createMemoryStore } from "../../adapters/memory/memory-store.ts";
 import { openSqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import type { DraftWeeknote } from "../../src/app/draft-weeknote.ts";
 import { createInboxWorker } from "../../src/app/inbox-worker.ts";
+import { createRetentionJob } from "../../src/app/retention.ts";
 import { createScheduleRunner } from "../../src/app/run-schedule.ts";
 import { NO_ALIASES } from "../../src/domain/sections.ts";
 import type { Store } from "../../src/ports/store.ts";
@@ -116,6 +117,43 @@ describe.each(STORES)("background work in slices, on the %s", (_name, openStore)
       const { runner, seen } = sweepOf(store, 0);
       expect(await loopRanDuring(() => runner.catchUp())).toBe(true);
       expect(seen.drafted).toHaveLength(200);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("the daily retention run over 200 teams lets the event loop run", async () => {
+    const store = openStore();
+    const time = manualTime(DRAFT_TIME);
+    try {
+      const teams = Array.from({ length: 200 }, (_, i) =>
+        scheduleTeam({ team: `team-${i}`, name: `Team ${i}` }),
+      );
+      const looked: string[] = [];
+      const job = createRetentionJob({
+        leases: store,
+        highlights: store,
+        // Each team's weeknotes are read (none here): without yields, 200 reads in one chain of microtasks.
+        weeknotes: {
+          ...store,
+          listWeeknotes: async (query) => {
+            looked.push(query.team ?? "");
+            return store.listWeeknotes(query);
+          },
+        },
+        inbox: store,
+        aliases: NO_ALIASES,
+        listTeams: async () => teams,
+        clock: time.clock,
+        timers: time.timers,
+        logger: recordingLogger(),
+        holder: "replica-a",
+        retentionDays: 30,
+      });
+      let status: string | undefined;
+      expect(await loopRanDuring(async () => (status = (await job.runOnce()).status))).toBe(true);
+      expect(status).toBe("done");
+      expect(looked).toHaveLength(200);
     } finally {
       await store.close();
     }
