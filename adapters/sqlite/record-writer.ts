@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { BotError } from "../../src/domain/errors.ts";
@@ -11,46 +12,53 @@ type Reply =
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
 /**
- * The thread's code: plain CommonJS run with `eval`, so it starts the same from the TypeScript
- * sources (tests, `npm run dev`) and from the compiled package, with no loader. It opens its own
- * connection to the file (created and migrated by the store first) at `synchronous = FULL`, so
- * every batch is one immediate transaction whose commit SQLite itself syncs to disk before it
- * answers. SQLite's own busy handler sleeps 1, 2, 5, 10… up to 100 ms between tries, far longer
- * than the event loop's writes hold the lock (well under a millisecond, or one sync); so the
- * thread tries again itself, every 0.1 ms doubling up to 1 ms, until `busyTimeoutMs` has passed.
+ * The thread's code, run with `eval` so it starts the same from the TypeScript sources (tests,
+ * `npm run dev`) and from the compiled package, with no loader; it imports through `import()`,
+ * which works whether Node runs it as CommonJS or, under `--input-type=module` (inherited from
+ * the parent), as a module. It opens its own connection to the file (created and migrated by the
+ * store first) at `synchronous = FULL`, so every batch is one immediate transaction whose commit
+ * SQLite itself syncs to disk before it answers. Opening waits for a lock as SQLite does, up to
+ * `busyTimeoutMs`; afterwards SQLite's busy handler is off, because it sleeps 1, 2, 5, 10… up to
+ * 100 ms between tries, far longer than the event loop's writes hold the lock (well under a
+ * millisecond, or one sync): the thread tries again itself, every 0.1 ms doubling up to 1 ms,
+ * until `busyTimeoutMs` has passed.
  */
 const THREAD_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true, timeout: 0 });
-db.pragma("synchronous = FULL");
-const insert = db.prepare(workerData.insertSql);
-const writeAll = db.transaction((rows) => rows.map((row) => (insert.run(row).changes > 0 ? "recorded" : "duplicate")));
-const pause = new Int32Array(new SharedArrayBuffer(4));
-function writeWaiting(rows) {
-  const giveUpAt = performance.now() + workerData.busyTimeoutMs;
-  for (let pauseMs = 0.1; ; pauseMs = Math.min(pauseMs * 2, 1)) {
-    try {
-      return writeAll.immediate(rows);
-    } catch (error) {
-      const busy = typeof error.code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(error.code);
-      if (!busy || performance.now() + pauseMs > giveUpAt) throw error;
+(async () => {
+  const { parentPort, workerData } = await import("node:worker_threads");
+  const { createRequire } = await import("node:module");
+  const Database = createRequire(workerData.driver)(workerData.driver);
+  const db = new Database(workerData.path, { fileMustExist: true, timeout: workerData.busyTimeoutMs });
+  db.pragma("synchronous = FULL");
+  const insert = db.prepare(workerData.insertSql);
+  db.pragma("busy_timeout = 0");
+  const writeAll = db.transaction((rows) => rows.map((row) => (insert.run(row).changes > 0 ? "recorded" : "duplicate")));
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const writeWaiting = (rows) => {
+    const giveUpAt = performance.now() + workerData.busyTimeoutMs;
+    for (let pauseMs = 0.1; ; pauseMs = Math.min(pauseMs * 2, 1)) {
+      try {
+        return writeAll.immediate(rows);
+      } catch (error) {
+        const busy = typeof error.code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(error.code);
+        if (!busy || performance.now() + pauseMs > giveUpAt) throw error;
+      }
+      Atomics.wait(pause, 0, 0, pauseMs);
     }
-    Atomics.wait(pause, 0, 0, pauseMs);
-  }
-}
-parentPort.on("message", (message) => {
-  if (message === "close") {
-    db.close();
-    parentPort.close();
-    return;
-  }
-  try {
-    parentPort.postMessage({ id: message.id, results: writeWaiting(message.rows) });
-  } catch (error) {
-    parentPort.postMessage({ id: message.id, error: { message: String(error && error.message), code: error && error.code } });
-  }
-});
+  };
+  parentPort.on("message", (message) => {
+    if (message === "close") {
+      db.close();
+      parentPort.close();
+      return;
+    }
+    try {
+      parentPort.postMessage({ id: message.id, results: writeWaiting(message.rows) });
+    } catch (error) {
+      parentPort.postMessage({ id: message.id, error: { message: String(error && error.message), code: error && error.code } });
+    }
+  });
+})();
 `;
 
 const DRIVER = createRequire(import.meta.url).resolve("better-sqlite3");
@@ -77,7 +85,8 @@ export class RecordWriter {
    * @param busyTimeoutMs how long a batch waits in all for another connection's lock, ms.
    */
   constructor(path: string, busyTimeoutMs: number) {
-    this.path = path;
+    // Resolved now: the thread may start (again) after the working directory changed.
+    this.path = resolve(path);
     this.busyTimeoutMs = busyTimeoutMs;
   }
 
@@ -110,7 +119,11 @@ export class RecordWriter {
    * (more on a busy machine), which the first recorded events would otherwise wait for.
    */
   prepare(): void {
-    if (!this.closed) this.start();
+    try {
+      if (!this.closed) this.start();
+    } catch {
+      // The first batch tries again, and its callers get the error.
+    }
   }
 
   /** Lets the batches sent finish, then closes the thread's connection and ends it. */
@@ -128,21 +141,34 @@ export class RecordWriter {
 
   private start(): Thread {
     if (this.thread !== undefined) return this.thread;
-    const worker = new Worker(THREAD_SOURCE, {
-      eval: true,
-      workerData: {
-        driver: DRIVER,
-        path: this.path,
-        busyTimeoutMs: this.busyTimeoutMs,
-        insertSql: INSERT_INBOX_EVENT,
-      },
-    });
+    let worker: Worker;
+    try {
+      worker = new Worker(THREAD_SOURCE, {
+        eval: true,
+        workerData: {
+          driver: DRIVER,
+          path: this.path,
+          busyTimeoutMs: this.busyTimeoutMs,
+          insertSql: INSERT_INBOX_EVENT,
+        },
+      });
+    } catch (error) {
+      // Node refuses threads under its permission model without --allow-worker, for one.
+      throw new BotError(
+        "store.unavailable",
+        "Cannot record events: the thread that writes them cannot start",
+        {
+          cause: error,
+        },
+      );
+    }
     const thread: Thread = { worker, waiting: new Map() };
     worker.unref();
     worker.on("message", (reply: Reply) => {
       const waiter = thread.waiting.get(reply.id);
       thread.waiting.delete(reply.id);
-      if (thread.waiting.size === 0) worker.unref();
+      // Referenced again by write(), and by close() until the thread has ended.
+      if (thread.waiting.size === 0 && !this.closed) worker.unref();
       waiter?.resolve(reply);
     });
     const stopped = (cause?: unknown) => {

@@ -40,7 +40,9 @@ export interface SqliteStoreOptions {
    * How long one call waits in all for another connection's lock before failing, in ms. Default
    * 5000. Once open, the wait never blocks the event loop: SQLite is told not to wait (busy timeout
    * 0) and a call refused as busy is tried again after a timer, 1 ms doubling up to 50 ms between
-   * tries. Opening (journal mode, migrations) waits as SQLite does, up to the same time.
+   * tries; a batch of recorded events is tried again on its own thread, every 0.1 ms doubling up
+   * to 1 ms (record-writer.ts). Opening (journal mode, migrations) waits as SQLite does, up to the
+   * same time.
    */
   readonly busyTimeoutMs?: number;
   /**
@@ -93,7 +95,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * **Waiting.** better-sqlite3 is synchronous, so SQLite's own busy wait would stop the event loop
  * (and every acknowledgement) while another process holds the write lock. Once open, the
  * connection's busy timeout is 0 instead, and {@link SqliteStore.run} tries a refused call again after a timer until
- * `busyTimeoutMs` has passed; meanwhile the process keeps answering.
+ * `busyTimeoutMs` has passed; meanwhile the process keeps answering. Recorded events wait on the
+ * writer's thread instead (see "Group commit").
  *
  * **Group commit.** recordEvent calls made in the same event-loop turn are written in one
  * transaction at the end of that turn (setImmediate), or, while an earlier batch is being written,
@@ -265,7 +268,10 @@ export class SqliteStore implements Store {
     await this.run("record a published weeknote", () => this.weeknotes.setPublished(key, ref));
   }
 
-  /** Written with the other calls of this event-loop turn in one transaction, answered once synced (group commit). */
+  /**
+   * Written with the other calls of this event-loop turn (and of every turn while an earlier batch
+   * was being written) in one transaction, answered once committed and synced (group commit).
+   */
   recordEvent(event: NewInboxEvent): Promise<"recorded" | "duplicate"> {
     return new Promise((resolve, reject) => {
       this.pendingRecords.push({ event, resolve, reject });

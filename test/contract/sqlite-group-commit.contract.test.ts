@@ -8,7 +8,7 @@ import { isBotError } from "../../src/domain/errors.ts";
 import { inboxEvent, inboxRows } from "../support/sqlite-inbox.ts";
 
 // Issue 10 item 13: recordEvent calls made in the same event-loop turn are written in one
-// transaction (one commit, one WAL sync), and none resolves before that commit: each is still
+// transaction (one commit, synced), and none resolves before that commit: each is still
 // acknowledged only once durable.
 
 let dir: string;

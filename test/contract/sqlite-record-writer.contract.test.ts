@@ -1,6 +1,9 @@
-import { mkdtemp, rename, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -158,5 +161,33 @@ describe("SQLite inbox: records written on a thread of their own", () => {
     expect(await store.recordEvent(inboxEvent(1))).toBe("recorded");
     await store.close();
     expect(inboxRows(path)).toBe(1);
+  });
+
+  it("a process with nothing else to do stays alive until close() has answered and ended the thread", async () => {
+    const run = (mode: string) =>
+      promisify(execFile)(process.execPath, [
+        fileURLToPath(new URL("../../bin/run-ts.js", import.meta.url)),
+        fileURLToPath(new URL("./sqlite-writer-exit.ts", import.meta.url)),
+        mode,
+        join(dir, `${mode}.db`),
+      ]);
+    // A process that exited early (code 13) rejects here; one that printed nothing fails below.
+    expect((await run("store")).stdout.trim()).toBe("done recorded");
+    expect((await run("writer")).stdout.trim()).toBe("done recorded");
+  });
+
+  it("a relative path is the store's file, even after the working directory changed", async () => {
+    const before = process.cwd();
+    try {
+      process.chdir(dir);
+      const store = openSqliteStore({ path: join("a", "weeknotes.db") }); // as DATA_DIR=./a gives
+      opened.push(store);
+      await mkdir(join(dir, "b", "a"), { recursive: true });
+      process.chdir(join(dir, "b")); // where "a/weeknotes.db" would be another file
+      expect(await store.recordEvent(inboxEvent(1))).toBe("recorded");
+      expect(inboxRows(join(dir, "a", "weeknotes.db"))).toBe(1);
+    } finally {
+      process.chdir(before);
+    }
   });
 });

@@ -2,14 +2,15 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { probe, startServe } from "../support/serve-process.ts";
 
 // Issue 11, "What it must show": `npm pack`, then the tarball installed with `--omit=dev` in an
 // empty folder runs `weeknotes --help`, `weeknotes compile` on the example export and `weeknotes
-// serve` (health answered): the package's files and runtime dependencies are right.
+// serve` (health answered): the package's files and runtime dependencies are right; and its SQLite
+// store records an event through its writer thread.
 //
 // Slow (npm pack builds dist/; the install fetches ~240 packages, from npm's cache when it has
 // them, and compiles better-sqlite3): it runs with WEEKNOTES_PACK_TEST=1 and says so otherwise.
@@ -81,6 +82,26 @@ describe.runIf(enabled)("the npm package installed with --omit=dev", () => {
     );
     expect(compiled.stdout).toMatch(/weeknotes/i);
     expect(compiled.stdout.length).toBeGreaterThan(200);
+
+    // The thread that writes recorded events (adapters/sqlite/record-writer.ts, code run with
+    // eval) finds better-sqlite3 from the installed package, whatever the working directory.
+    const storeModule = pathToFileURL(
+      join(installDir, "node_modules", "weeknotes", "dist", "adapters", "sqlite", "sqlite-store.js"),
+    ).href;
+    const recorded = await run(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { openSqliteStore } = await import(${JSON.stringify(storeModule)});
+        const store = openSqliteStore({ path: ${JSON.stringify(join(dataDir, "pack-check.sqlite"))} });
+        const event = { workspace: "T1", eventId: "Ev1", kind: "tag_added", payload: {}, correlationId: "c1", receivedAtMs: 1 };
+        console.log(await store.recordEvent(event), await store.recordEvent(event));
+        await store.close();`,
+      ],
+      { cwd: tmpdir(), env },
+    );
+    expect(recorded.stdout.trim()).toBe("recorded duplicate");
 
     const serve = await startServe(bin, ["serve"], {
       env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir },

@@ -1,4 +1,4 @@
-// Inbox events and a row count for the SQLite store's contract tests (group commit, WAL sync).
+// Inbox events and a row count for the SQLite store's contract tests (group commit, the writer's thread).
 import Database from "better-sqlite3";
 
 /** The `i`th inbox event of workspace T0001, received at 1,700,000,000,000 + i ms (UTC epoch). */
