@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { isBotError } from "../../src/domain/errors.ts";
+import { walFrames } from "../support/sqlite-files.ts";
 import { inboxEvent, inboxRows } from "../support/sqlite-inbox.ts";
 
 // Issue 10 item 13: recordEvent calls made in the same event-loop turn are written in one
@@ -27,17 +28,6 @@ function open(name = "weeknotes.db"): { store: SqliteStore; path: string } {
   const store = openSqliteStore({ path });
   opened.push(store);
   return { store, path };
-}
-
-/** Frames in the WAL file (each commit appends the pages it changed); checkpoints it, so call it last. */
-function walFrames(path: string): number {
-  const db = new Database(path);
-  try {
-    const [result] = db.pragma("wal_checkpoint(PASSIVE)") as { log: number }[];
-    return result?.log ?? -1;
-  } finally {
-    db.close();
-  }
 }
 
 describe("SQLite inbox: group commit", () => {

@@ -1,36 +1,17 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TEAM_LIST_SQL } from "../../adapters/sqlite/highlights.ts";
 import { MIGRATIONS, migrate, schemaVersion } from "../../adapters/sqlite/migrations.ts";
 import { openSqliteStore, type SqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { isBotError } from "../../src/domain/errors.ts";
+import { tempDatabases, withDb } from "../support/sqlite-files.ts";
 import { makeHighlight, makeTypedHighlight, T0, WS } from "./store-fixtures.ts";
 
 // A team's draft lists only its own highlights (HighlightQuery.team): on SQLite through the two
 // partial indexes of schema 9, never parsing (or reading) the rows of other teams and conversations.
 
-const tempDirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempPath(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "weeknotes-by-team-"));
-  tempDirs.push(dir);
-  return join(dir, "weeknotes.db");
-}
-
-function withDb<T>(path: string, work: (db: Database.Database) => T): T {
-  const db = new Database(path);
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
+const databases = tempDatabases("weeknotes-by-team-", "weeknotes.db");
+afterAll(() => databases.removeAll());
+const tempPath = () => databases.path();
 
 const WEEK = { fromMs: T0, toMs: T0 + 7 * 86_400_000 };
 

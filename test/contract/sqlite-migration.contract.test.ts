@@ -1,8 +1,5 @@
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { copyFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MIGRATIONS, migrate, schemaVersion } from "../../adapters/sqlite/migrations.ts";
 import { openSqliteStore, type SqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
@@ -10,31 +7,16 @@ import { isBotError } from "../../src/domain/errors.ts";
 import type { Highlight } from "../../src/domain/highlight.ts";
 import { parseInboxCommand } from "../../src/domain/inbox-command.ts";
 import type { Revision, Weeknote, WeeknoteDocument } from "../../src/domain/weeknote.ts";
+import { tempDatabases, withDb } from "../support/sqlite-files.ts";
 
 // test/fixtures/sqlite-v6/README.md says how the fixture was made; make-v6.ts.txt is what wrote it.
 const FIXTURE = fileURLToPath(new URL("../fixtures/sqlite-v6/weeknotes.sqlite", import.meta.url));
 const WS = "T0LEGACY01";
 const LEASE = "schedule:draft:T0LEGACY01:default:2026-W12";
 
-const tempDirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempPath(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "weeknotes-migration-"));
-  tempDirs.push(dir);
-  return join(dir, "weeknotes.sqlite");
-}
-
-function withDb<T>(path: string, work: (db: Database.Database) => T): T {
-  const db = new Database(path);
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
+const databases = tempDatabases("weeknotes-migration-", "weeknotes.sqlite");
+afterAll(() => databases.removeAll());
+const tempPath = () => databases.path();
 
 const slack = (
   conversationId: string,

@@ -12,6 +12,7 @@ import {
   type SqliteStoreOptions,
 } from "../../adapters/sqlite/sqlite-store.ts";
 import { isBotError } from "../../src/domain/errors.ts";
+import { walFrames } from "../support/sqlite-files.ts";
 import { inboxEvent, inboxRows } from "../support/sqlite-inbox.ts";
 
 // Issue 10 items 10, 13 and 15: recorded events are committed (FULL: synced before they are
@@ -57,17 +58,6 @@ const turns = async (count: number) => {
 
 /** Waits on the Timers port, so the writing thread gets time to try (and find the lock held). */
 const pause = (ms: number) => new Promise((resume) => setTimeout(resume, ms));
-
-/** Frames in the WAL file (each commit appends the pages it changed); checkpoints it, so call it last. */
-function walFrames(path: string): number {
-  const db = new Database(path);
-  try {
-    const [result] = db.pragma("wal_checkpoint(PASSIVE)") as { log: number }[];
-    return result?.log ?? -1;
-  } finally {
-    db.close();
-  }
-}
 
 describe("SQLite inbox: records written on a thread of their own", () => {
   it("a record is answered once committed: another connection sees it then", async () => {
