@@ -5,7 +5,8 @@
 #
 # Usage: scripts/container-test.sh [OUT_DIR]       (default OUT_DIR: a new folder under /tmp)
 # Writes to OUT_DIR: image.json (`buildah inspect` of the image), uid.txt (`id -u` in the image),
-# node_modules.txt (the image's top-level packages), healthz.txt (GET /healthz from its command).
+# node_modules.txt (the image's top-level packages), record.txt (an event recorded by the image's
+# SQLite store, then its repeat), healthz.txt (GET /healthz from its command).
 # Exits 77 (and prints one SKIPPED line) when buildah is not installed; non-zero on any failure.
 # Env: BASE (an image to use instead of building the stand-in), NODE_MAJOR (24), PORT (18089),
 #      NODE_EXTRA_CA_CERTS (passed to the build as the optional `extra_ca` secret),
@@ -81,6 +82,15 @@ buildah run "$c" -- id -u >"$out/uid.txt"
 buildah run "$c" -- node -e \
   "const fs=require('fs');for(const d of fs.readdirSync('node_modules')){if(d.startsWith('.'))continue;if(d.startsWith('@')){for(const s of fs.readdirSync('node_modules/'+d))console.log(d+'/'+s)}else console.log(d)}" \
   >"$out/node_modules.txt"
+
+# The image's SQLite store records an event, and its repeat, through its writer thread (code run
+# with eval, adapters/sqlite/record-writer.ts) on the image's Node.
+buildah run "$c" -- node --input-type=module -e \
+  "const { openSqliteStore } = await import('/app/dist/adapters/sqlite/sqlite-store.js');
+   const store = openSqliteStore({ path: '/data/record-check.sqlite' });
+   const event = { workspace: 'T1', eventId: 'Ev1', kind: 'tag_added', payload: {}, correlationId: 'c1', receivedAtMs: 1 };
+   console.log(await store.recordEvent(event), await store.recordEvent(event));
+   await store.close();" >"$out/record.txt"
 
 # The image's own command (from its config), as the image's user, on the host's network.
 mapfile -t cmd < <(node -e 'const i=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));for(const a of i.Docker.config.Cmd)console.log(a)' "$out/image.json")

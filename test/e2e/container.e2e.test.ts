@@ -88,6 +88,9 @@ describe.runIf(buildah && asked)("the container image", () => {
     );
     expect(modules.filter((name) => !production.has(name))).toEqual([]);
 
+    // The writer thread of the SQLite store starts and records on the image's Node (an LTS newer
+    // than this machine's Node 20).
+    expect(await readFile(join(out, "record.txt"), "utf8")).toBe("recorded duplicate\n");
     expect(await readFile(join(out, "healthz.txt"), "utf8")).toBe("ok\n");
   }, 3_600_000);
 });
