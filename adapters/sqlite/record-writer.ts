@@ -108,10 +108,7 @@ export class RecordWriter {
       worker.postMessage({ id, rows });
     });
     if ("results" in reply) return reply.results;
-    const { message, code } = reply.error;
-    return translating("record events", () => {
-      throw code?.startsWith("SQLITE_") ? new Database.SqliteError(message, code) : new Error(message);
-    });
+    throw threadError(reply.error.message, reply.error.code);
   }
 
   /**
@@ -173,11 +170,14 @@ export class RecordWriter {
     });
     const stopped = (cause?: unknown) => {
       if (this.thread === thread) this.thread = undefined;
-      const failure = new BotError(
-        "store.unavailable",
-        "Cannot record events: the thread that writes them stopped",
-        cause === undefined ? {} : { cause },
-      );
+      const failure =
+        cause === undefined
+          ? new BotError("store.unavailable", "Cannot record events: the thread that writes them stopped")
+          : threadError(
+              `the thread that writes them stopped: ${messageOf(cause)}`,
+              (cause as { code?: unknown }).code,
+              cause,
+            );
       for (const waiter of thread.waiting.values()) waiter.reject(failure);
       thread.waiting.clear();
     };
@@ -192,4 +192,33 @@ export class RecordWriter {
 interface Thread {
   readonly worker: Worker;
   readonly waiting: Map<number, { resolve(reply: Reply): void; reject(error: unknown): void }>;
+}
+
+/**
+ * The BotError for an error the thread reported (the code and message of its error cross the
+ * thread): a SQLite error as every store call's is translated (errors.ts `translating`: a file that
+ * is not a database is `store.corrupt`, one that cannot be opened `store.unavailable`…), anything
+ * else `store.unavailable`.
+ */
+function threadError(message: string, code: unknown, cause?: unknown): BotError {
+  if (typeof code === "string" && code.startsWith("SQLITE_")) {
+    try {
+      translating("record events", () => {
+        throw new Database.SqliteError(message, code);
+      });
+    } catch (error) {
+      if (error instanceof BotError) return error;
+    }
+  }
+  return new BotError(
+    "store.unavailable",
+    `Cannot record events: ${message}`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/** An error's message; errors from a thread may arrive as plain objects rather than Errors. */
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(error);
 }

@@ -137,7 +137,9 @@ describe("SQLite inbox: records written on a thread of their own", () => {
     // The file is away when the thread starts (the store's own connection keeps it open).
     await rename(path, `${path}.away`);
     const refused = await store.recordEvent(inboxEvent(1)).catch((error: unknown) => error);
+    // SQLite's error, translated as every store call's is (errors.ts).
     expect(isBotError(refused, "store.unavailable")).toBe(true);
+    expect((refused as Error).message).toBe("Cannot record events (SQLITE_CANTOPEN)");
     await rename(`${path}.away`, path);
     expect(await store.recordEvent(inboxEvent(2))).toBe("recorded");
     expect(await store.getEvent("T0001", "Ev001")).toBeUndefined();
