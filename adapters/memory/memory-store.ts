@@ -25,6 +25,7 @@ import {
 import { EpochMsRecord, HighlightIdsRecord, PersonRecord } from "../../src/domain/retention-records.ts";
 import { SECTIONS } from "../../src/domain/sections.ts";
 import type { TeamSettings } from "../../src/domain/team.ts";
+import { postedForTeam } from "../../src/domain/team-highlights.ts";
 import { parseWeeknoteDocument, type Revision, type Weeknote } from "../../src/domain/weeknote.ts";
 import type {
   ConversationReference,
@@ -137,10 +138,7 @@ class MemoryStore implements Store {
     const conversations = query.conversationIds === undefined ? undefined : new Set(query.conversationIds);
     const team = query.team;
     const sources = new Set(team?.conversationIds);
-    // HighlightQuery.team: typed text by its team only; the rest by source (all when none).
-    const isTeams = (h: Highlight): boolean =>
-      team === undefined ||
-      (h.team !== undefined ? h.team === team.team : sources.size === 0 || sources.has(h.conversationId));
+    const isTeams = (h: Highlight): boolean => team === undefined || postedForTeam(h, team.team, sources);
     return [...this.highlights.values()]
       .filter(
         (h) =>

@@ -131,10 +131,8 @@ export class SqliteStore implements Store {
   private readonly busyTimeoutMs: number;
   /** recordEvent calls waiting to be written together by {@link flushRecords}. */
   private pendingRecords: PendingRecord[] = [];
-  /** Flushes under way (one may wait on a locked database), for close(). */
-  private readonly flushing = new Set<Promise<void>>();
-  /** True while a batch of records is being written: later ones wait for it to end. */
-  private writing = false;
+  /** The batch of records being written, if any: later ones wait for it to end. */
+  private flush: Promise<void> | undefined;
   /** Writes recorded events to the file off the event loop; undefined for a database in memory. */
   private readonly writer: RecordWriter | undefined;
   /** Team lists read while the teams table's version was `version` (see listTeams). */
@@ -400,9 +398,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     // Every record waiting gets its answer before the connection goes.
-    while (this.pendingRecords.length > 0 || this.flushing.size > 0) {
-      if (this.pendingRecords.length > 0 && !this.writing) this.startFlush();
-      await Promise.all(this.flushing);
+    while (this.pendingRecords.length > 0 || this.flush !== undefined) {
+      this.startFlush();
+      await this.flush;
     }
     await this.writer?.close();
     if (this.db.open) {
@@ -410,10 +408,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Starts {@link flushRecords}, kept in `flushing` until it ends. */
+  /** Writes the records waiting unless a batch is being written; its end writes those that came meanwhile. */
   private startFlush(): void {
-    const flush: Promise<void> = this.flushRecords().finally(() => this.flushing.delete(flush));
-    this.flushing.add(flush);
+    if (this.flush !== undefined || this.pendingRecords.length === 0) return;
+    this.flush = this.flushRecords().finally(() => {
+      this.flush = undefined;
+      this.startFlush();
+    });
   }
 
   /**
@@ -422,10 +423,8 @@ export class SqliteStore implements Store {
    * unwritten and unanswered, and go together when it ends: one commit for many turns.
    */
   private async flushRecords(): Promise<void> {
-    if (this.pendingRecords.length === 0 || this.writing) return;
     const batch = this.pendingRecords;
     this.pendingRecords = [];
-    this.writing = true;
     try {
       const results = await this.writeRecords(batch.map((pending) => pending.event));
       batch.forEach((pending, i) => {
@@ -435,10 +434,7 @@ export class SqliteStore implements Store {
       });
     } catch (error) {
       for (const pending of batch) pending.reject(error);
-    } finally {
-      this.writing = false;
     }
-    if (this.pendingRecords.length > 0) this.startFlush();
   }
 
   /** Each event's result in order (its `store.invalid` error in its place); throws when none was written. */

@@ -27,7 +27,7 @@ export function selectTeamHighlights(
     if (highlight.workspace !== team.workspace) {
       continue;
     }
-    if (highlight.team !== undefined ? highlight.team !== team.team : !inSources(highlight, sources)) {
+    if (!postedForTeam(highlight, team.team, sources)) {
       continue;
     }
     if (highlight.private && !team.includePrivate) {
@@ -57,6 +57,16 @@ export function countsTagsOf(team: Pick<TeamSettings, "personal" | "members">, u
   return !team.personal || team.members.includes(user);
 }
 
-function inSources(highlight: Highlight, sources: ReadonlySet<string>): boolean {
+/**
+ * The "where" rule of {@link selectTeamHighlights}, which HighlightQuery.team asks stores for too:
+ * typed text added for a team (`highlight.team`) belongs to that team only; anything else to a
+ * team with its conversation among `sources`, or with no sources at all.
+ */
+export function postedForTeam(
+  highlight: Pick<Highlight, "team" | "conversationId">,
+  team: string,
+  sources: ReadonlySet<string>,
+): boolean {
+  if (highlight.team !== undefined) return highlight.team === team;
   return sources.size === 0 || sources.has(highlight.conversationId);
 }
